@@ -1,0 +1,494 @@
+//! [`ChildInfo`]: what `waitid(2)` (and FreeBSD's `wait6(2)`) report about a
+//! child in a `siginfo_t`, read with each family's layout.
+//!
+//! The layouts, from each platform's `<sys/signal.h>`/`<sys/siginfo.h>`:
+//!
+//! | family | `si_code` | `si_pid` | `si_uid` | `si_status` |
+//! |---|---|---|---|---|
+//! | FreeBSD, DragonFly, Apple | 8 | 12 | 16 | 20 (flat fields) |
+//! | NetBSD | 4 | union + 0 | union + 4 | union + 8 (`_child`) |
+//! | OpenBSD | 4 | union + 0 | `_pdata` + 0 | `_pdata` + 8 (`_cld`: `_utime`, `_status`, `_stime`) |
+//! | Linux | 8 | union + 0 | union + 4 | union + 8 (`_sigchld`) |
+//!
+//! where the union follows the three leading `int`s at the next multiple of
+//! its alignment (16 on 64-bit targets; 12 on 32-bit Linux and i386), and
+//! OpenBSD's `_pdata` follows `_pid` at the next multiple of that alignment.
+//! NetBSD and OpenBSD put `si_code` before `si_errno`.
+//!
+//! The `libc` crate's OpenBSD accessors (`si_pid()`, `si_uid()`,
+//! `si_status()`) place the fields *after* the 116-byte padding member of
+//! the union, past the end of the real data; they are not used here.
+
+use crate::status::{Family, WaitEvent};
+use crate::Uid;
+
+/// Why a child's state changed, from `si_code` (`CLD_*`, the same values
+/// on every supported platform).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChildCode {
+    /// `CLD_EXITED`: the child exited; the status is its exit code.
+    Exited,
+    /// `CLD_KILLED`: the child was killed; the status is the signal.
+    Killed,
+    /// `CLD_DUMPED`: the child was killed and dumped core; the status is the
+    /// signal.
+    Dumped,
+    /// `CLD_TRAPPED`: a traced child trapped; the status is the signal.
+    Trapped,
+    /// `CLD_STOPPED`: the child stopped; the status is the signal.
+    Stopped,
+    /// `CLD_CONTINUED`: the child continued; the status is `SIGCONT`.
+    Continued,
+    /// A code this crate does not know; the raw value.
+    Other(i32),
+}
+
+impl ChildCode {
+    /// The code for a raw `si_code`.
+    #[must_use]
+    pub const fn from_raw(raw: i32) -> ChildCode {
+        match raw {
+            CLD_EXITED => ChildCode::Exited,
+            CLD_KILLED => ChildCode::Killed,
+            CLD_DUMPED => ChildCode::Dumped,
+            CLD_TRAPPED => ChildCode::Trapped,
+            CLD_STOPPED => ChildCode::Stopped,
+            CLD_CONTINUED => ChildCode::Continued,
+            other => ChildCode::Other(other),
+        }
+    }
+
+    /// The raw `si_code`.
+    #[must_use]
+    pub const fn raw(self) -> i32 {
+        match self {
+            ChildCode::Exited => CLD_EXITED,
+            ChildCode::Killed => CLD_KILLED,
+            ChildCode::Dumped => CLD_DUMPED,
+            ChildCode::Trapped => CLD_TRAPPED,
+            ChildCode::Stopped => CLD_STOPPED,
+            ChildCode::Continued => CLD_CONTINUED,
+            ChildCode::Other(raw) => raw,
+        }
+    }
+}
+
+// `<sys/signal.h>` on the BSDs and Apple, `<bits/siginfo-consts.h>` on
+// Linux: the same six values everywhere (checked against `libc` in the
+// tests).
+const CLD_EXITED: i32 = 1;
+const CLD_KILLED: i32 = 2;
+const CLD_DUMPED: i32 = 3;
+const CLD_TRAPPED: i32 = 4;
+const CLD_STOPPED: i32 = 5;
+const CLD_CONTINUED: i32 = 6;
+
+/// A child's state change as `waitid(2)` reports it: who, whose, what
+/// happened, and the status (an exit code or a signal number).
+///
+/// ```no_run
+/// use bsd_proc::{waitid, ChildCode, WaitId, WaitOptions};
+/// let child = std::process::Command::new("true").spawn()?;
+/// let pid = i32::try_from(child.id()).unwrap();
+/// let info = waitid(WaitId::Pid(pid), WaitOptions::EXITED)?.expect("not NOHANG: a child");
+/// assert_eq!(info.pid(), pid);
+/// assert_eq!(info.code(), ChildCode::Exited);
+/// assert_eq!(info.status(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChildInfo {
+    pid: libc::pid_t,
+    uid: Uid,
+    code: ChildCode,
+    status: i32,
+}
+
+impl ChildInfo {
+    /// The child's process id (`si_pid`).
+    #[inline]
+    #[must_use]
+    pub const fn pid(&self) -> libc::pid_t {
+        self.pid
+    }
+
+    /// The child's real user id (`si_uid`).
+    #[inline]
+    #[must_use]
+    pub const fn uid(&self) -> Uid {
+        self.uid
+    }
+
+    /// What happened (`si_code`).
+    #[inline]
+    #[must_use]
+    pub const fn code(&self) -> ChildCode {
+        self.code
+    }
+
+    /// `si_status`: the exit code for [`ChildCode::Exited`], a signal
+    /// number otherwise.
+    #[inline]
+    #[must_use]
+    pub const fn status(&self) -> i32 {
+        self.status
+    }
+
+    /// The same information as a [`WaitEvent`], to share code with
+    /// [`WaitStatus::event`](crate::WaitStatus::event). An unknown code gives
+    /// [`WaitEvent::Unknown`] with the raw `si_status`.
+    #[must_use]
+    pub const fn event(&self) -> WaitEvent {
+        match self.code {
+            ChildCode::Exited => WaitEvent::Exited(self.status),
+            ChildCode::Killed => WaitEvent::Signaled {
+                signal: self.status,
+                core_dumped: false,
+            },
+            ChildCode::Dumped => WaitEvent::Signaled {
+                signal: self.status,
+                core_dumped: true,
+            },
+            ChildCode::Trapped | ChildCode::Stopped => WaitEvent::Stopped(self.status),
+            ChildCode::Continued => WaitEvent::Continued,
+            ChildCode::Other(_) => WaitEvent::Unknown(self.status),
+        }
+    }
+}
+
+/// Byte offsets of the fields `waitid` fills in, for one family and data
+/// model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Layout {
+    pub(crate) code: usize,
+    pub(crate) pid: usize,
+    pub(crate) uid: usize,
+    pub(crate) status: usize,
+}
+
+const fn round_up(x: usize, align: usize) -> usize {
+    x.div_ceil(align) * align
+}
+
+impl Layout {
+    /// The layout of `family`'s `siginfo_t` on a target whose pointers are
+    /// `ptr_bytes` wide and whose 64-bit integers are aligned to
+    /// `i64_align` bytes.
+    pub(crate) const fn of(family: Family, ptr_bytes: usize, i64_align: usize) -> Layout {
+        match family {
+            // struct __siginfo { int si_signo, si_errno, si_code; pid_t si_pid;
+            // uid_t si_uid; int si_status; void *si_addr; ... }
+            Family::FreeBsd | Family::DragonFly | Family::Apple => Layout {
+                code: 8,
+                pid: 12,
+                uid: 16,
+                status: 20,
+            },
+            // struct _ksiginfo { int _signo, _code, _errno; [int _pad on LP64];
+            // union { ...; struct { pid_t _pid; uid_t _uid; int _status;
+            // clock_t _utime, _stime; } _child; ... uint64_t _args[8] ... } }
+            Family::NetBsd => {
+                let union = round_up(12, max(ptr_bytes, i64_align));
+                Layout {
+                    code: 4,
+                    pid: union,
+                    uid: union + 4,
+                    status: union + 8,
+                }
+            }
+            // typedef struct { int si_signo, si_code, si_errno; union { int _pad[];
+            // struct { pid_t _pid; union { struct { uid_t _uid; union sigval
+            // _value; } _kill; struct { clock_t _utime; int _status; clock_t
+            // _stime; } _cld; } _pdata; } _proc; ... } _data; } (clock_t is
+            // 64-bit on every OpenBSD)
+            Family::OpenBsd => {
+                let align = max(ptr_bytes, i64_align);
+                let union = round_up(12, align);
+                let pdata = round_up(union + 4, align);
+                Layout {
+                    code: 4,
+                    pid: union,
+                    uid: pdata,
+                    status: pdata + 8,
+                }
+            }
+            // glibc/musl: int si_signo, si_errno, si_code; [int __pad0 on
+            // 64-bit]; union { ...; struct { pid_t si_pid; uid_t si_uid; int
+            // si_status; clock_t si_utime, si_stime; } _sigchld; ... }
+            Family::Linux => {
+                let union = round_up(12, ptr_bytes);
+                Layout {
+                    code: 8,
+                    pid: union,
+                    uid: union + 4,
+                    status: union + 8,
+                }
+            }
+        }
+    }
+
+    /// The layout of this target's `siginfo_t`.
+    pub(crate) const HOST: Layout = Layout::of(
+        Family::HOST,
+        core::mem::size_of::<usize>(),
+        core::mem::align_of::<u64>(),
+    );
+
+    /// One past the last byte read.
+    pub(crate) const fn end(&self) -> usize {
+        max(max(self.code, self.pid), max(self.uid, self.status)) + 4
+    }
+
+    /// Reads a `siginfo_t` the kernel filled in (after the caller zeroed
+    /// it). `None` when `si_pid` is 0 (`WNOHANG` found nothing) or the bytes
+    /// are too short for this layout.
+    pub(crate) fn decode(&self, bytes: &[u8]) -> Option<ChildInfo> {
+        self.decode_fields(bytes).filter(|info| info.pid != 0)
+    }
+
+    /// Reads the siginfo of a call that already named the child `pid`
+    /// (`wait6`): a zero `si_pid` is replaced by `pid`.
+    #[cfg(any(target_os = "freebsd", test))]
+    pub(crate) fn decode_or_pid(&self, bytes: &[u8], pid: libc::pid_t) -> ChildInfo {
+        let mut info = self.decode_fields(bytes).unwrap_or(ChildInfo {
+            pid,
+            uid: Uid::from_raw(0),
+            code: ChildCode::Other(0),
+            status: 0,
+        });
+        if info.pid == 0 {
+            info.pid = pid;
+        }
+        info
+    }
+
+    fn decode_fields(&self, bytes: &[u8]) -> Option<ChildInfo> {
+        Some(ChildInfo {
+            pid: read_i32(bytes, self.pid)?,
+            uid: Uid::from_raw(u32::from_ne_bytes(read4(bytes, self.uid)?)),
+            code: ChildCode::from_raw(read_i32(bytes, self.code)?),
+            status: read_i32(bytes, self.status)?,
+        })
+    }
+}
+
+/// A buffer the kernel fills as a `siginfo_t`, read back as bytes.
+#[repr(C, align(16))]
+pub(crate) struct SiginfoBuf([u8; SIGINFO_SIZE]);
+
+const SIGINFO_SIZE: usize = core::mem::size_of::<libc::siginfo_t>();
+const _: () = assert!(core::mem::align_of::<libc::siginfo_t>() <= 16);
+const _: () = assert!(Layout::HOST.end() <= SIGINFO_SIZE);
+
+impl SiginfoBuf {
+    pub(crate) const fn zeroed() -> SiginfoBuf {
+        SiginfoBuf([0; SIGINFO_SIZE])
+    }
+
+    /// The buffer as the `siginfo_t *` a call writes to.
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut libc::siginfo_t {
+        self.0.as_mut_ptr().cast()
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+fn read4(bytes: &[u8], at: usize) -> Option<[u8; 4]> {
+    bytes.get(at..at.checked_add(4)?)?.try_into().ok()
+}
+
+fn read_i32(bytes: &[u8], at: usize) -> Option<i32> {
+    read4(bytes, at).map(i32::from_ne_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SIGCHLD_BSD: i32 = 20;
+    const SIGCHLD_LINUX: i32 = 17;
+
+    /// A `siginfo_t` as a kernel of `family` writes it for a child event:
+    /// zeroed, then `si_signo`, `si_code`, `si_pid`, `si_uid`, `si_status`
+    /// stored at the header's offsets (written out by hand here, not taken
+    /// from `Layout`).
+    fn kernel_writes(family: Family, lp64: bool, code: i32, pid: i32, uid: u32, status: i32) -> Vec<u8> {
+        let mut b = vec![0u8; 136];
+        let mut put = |at: usize, v: [u8; 4]| b[at..at + 4].copy_from_slice(&v);
+        let (signo_at, code_at, pid_at, uid_at, status_at, signo) = match (family, lp64) {
+            (Family::FreeBsd | Family::DragonFly | Family::Apple, _) => (0, 8, 12, 16, 20, SIGCHLD_BSD),
+            (Family::NetBsd, true) => (0, 4, 16, 20, 24, SIGCHLD_BSD),
+            (Family::NetBsd, false) => (0, 4, 12, 16, 20, SIGCHLD_BSD),
+            (Family::OpenBsd, true) => (0, 4, 16, 24, 32, SIGCHLD_BSD),
+            (Family::OpenBsd, false) => (0, 4, 12, 16, 24, SIGCHLD_BSD),
+            (Family::Linux, true) => (0, 8, 16, 20, 24, SIGCHLD_LINUX),
+            (Family::Linux, false) => (0, 8, 12, 16, 20, SIGCHLD_LINUX),
+        };
+        put(signo_at, signo.to_ne_bytes());
+        put(code_at, code.to_ne_bytes());
+        put(pid_at, pid.to_ne_bytes());
+        put(uid_at, uid.to_ne_bytes());
+        put(status_at, status.to_ne_bytes());
+        // FreeBSD's si_addr, OpenBSD's/Linux's si_utime: the kernel may leave
+        // other fields non-zero; put noise where no field is read.
+        b[128] = 0xaa;
+        b
+    }
+
+    fn layout(family: Family, lp64: bool) -> Layout {
+        if lp64 {
+            Layout::of(family, 8, 8)
+        } else {
+            Layout::of(family, 4, 4)
+        }
+    }
+
+    #[test]
+    fn every_family_reads_its_kernels_siginfo() {
+        let bsd = (9, 15, 17, 19); // SIGKILL, SIGTERM, SIGSTOP, SIGCONT
+        let lnx = (9, 15, 19, 18);
+        for family in Family::ALL {
+            let (kill, term, stop, cont) = if family == Family::Linux { lnx } else { bsd };
+            for lp64 in [true, false] {
+                let cases = [
+                    (CLD_EXITED, 0, WaitEvent::Exited(0)),
+                    (CLD_EXITED, 3, WaitEvent::Exited(3)),
+                    (CLD_EXITED, 255, WaitEvent::Exited(255)),
+                    (
+                        CLD_KILLED,
+                        kill,
+                        WaitEvent::Signaled {
+                            signal: kill,
+                            core_dumped: false,
+                        },
+                    ),
+                    (
+                        CLD_DUMPED,
+                        term,
+                        WaitEvent::Signaled {
+                            signal: term,
+                            core_dumped: true,
+                        },
+                    ),
+                    (CLD_STOPPED, stop, WaitEvent::Stopped(stop)),
+                    (CLD_TRAPPED, 5, WaitEvent::Stopped(5)),
+                    (CLD_CONTINUED, cont, WaitEvent::Continued),
+                    (42, 7, WaitEvent::Unknown(7)),
+                ];
+                for (code, status, event) in cases {
+                    let bytes = kernel_writes(family, lp64, code, 4242, 1001, status);
+                    let info = layout(family, lp64).decode(&bytes).expect("a child");
+                    assert_eq!(info.pid(), 4242, "{family:?} lp64={lp64}");
+                    assert_eq!(info.uid(), Uid::from_raw(1001), "{family:?} lp64={lp64}");
+                    assert_eq!(info.code().raw(), code, "{family:?} lp64={lp64}");
+                    assert_eq!(info.status(), status, "{family:?} lp64={lp64}");
+                    assert_eq!(info.event(), event, "{family:?} lp64={lp64}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn layouts_differ_where_the_headers_do() {
+        // A NetBSD record read with FreeBSD's layout is wrong: the layouts
+        // are not interchangeable.
+        let nb = kernel_writes(Family::NetBsd, true, CLD_EXITED, 4242, 1001, 3);
+        let wrong = layout(Family::FreeBsd, true).decode(&nb);
+        assert_ne!(wrong.map(|i| (i.pid(), i.status())), Some((4242, 3)));
+        // OpenBSD's uid shares its slot with `_utime`, 8 bytes after the pid.
+        let ob = layout(Family::OpenBsd, true);
+        assert_eq!((ob.pid, ob.uid, ob.status), (16, 24, 32));
+        // 32-bit targets with 8-aligned 64-bit integers (armv7) align the
+        // unions like 64-bit ones on NetBSD and OpenBSD, not on Linux.
+        assert_eq!(Layout::of(Family::OpenBsd, 4, 8), ob);
+        assert_eq!(Layout::of(Family::NetBsd, 4, 8).pid, 16);
+        assert_eq!(Layout::of(Family::Linux, 4, 8).pid, 12);
+    }
+
+    #[test]
+    fn nothing_found_and_short_buffers_are_none() {
+        for family in Family::ALL {
+            let l = layout(family, true);
+            assert_eq!(l.decode(&[0u8; 136]), None, "{family:?}: si_pid 0 is WNOHANG's nothing");
+            let bytes = kernel_writes(family, true, CLD_EXITED, 1, 0, 0);
+            assert_eq!(l.decode(&bytes[..l.end() - 1]), None, "{family:?}");
+            assert!(l.decode(&bytes[..l.end()]).is_some(), "{family:?}");
+            assert_eq!(l.decode(&[]), None);
+        }
+    }
+
+    #[test]
+    fn child_codes_round_trip_and_match_libc() {
+        for raw in -3..10 {
+            assert_eq!(ChildCode::from_raw(raw).raw(), raw);
+        }
+        assert_eq!(ChildCode::from_raw(libc::CLD_EXITED), ChildCode::Exited);
+        assert_eq!(ChildCode::from_raw(libc::CLD_KILLED), ChildCode::Killed);
+        assert_eq!(ChildCode::from_raw(libc::CLD_DUMPED), ChildCode::Dumped);
+        assert_eq!(ChildCode::from_raw(libc::CLD_TRAPPED), ChildCode::Trapped);
+        assert_eq!(ChildCode::from_raw(libc::CLD_STOPPED), ChildCode::Stopped);
+        assert_eq!(ChildCode::from_raw(libc::CLD_CONTINUED), ChildCode::Continued);
+    }
+
+    #[test]
+    fn wait6_falls_back_to_the_returned_pid() {
+        let l = layout(Family::FreeBsd, true);
+        let mut bytes = kernel_writes(Family::FreeBsd, true, CLD_EXITED, 0, 5, 3);
+        assert_eq!(l.decode(&bytes), None);
+        let info = l.decode_or_pid(&bytes, 99);
+        assert_eq!((info.pid(), info.status()), (99, 3));
+        bytes[12] = 7;
+        assert_eq!(l.decode_or_pid(&bytes, 99).pid(), i32::from_ne_bytes([7, 0, 0, 0]));
+        assert_eq!(l.decode_or_pid(&[], 99).pid(), 99);
+    }
+
+    #[test]
+    fn the_host_layout_fits_the_host_siginfo() {
+        assert!(Layout::HOST.end() <= core::mem::size_of::<libc::siginfo_t>());
+    }
+
+    /// On Linux the layout is checked against `libc`'s accessors, which are
+    /// right there, on a siginfo with distinct values in every field.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_layout_equals_libc_accessors() {
+        let bytes = kernel_writes(
+            Family::Linux,
+            cfg!(target_pointer_width = "64"),
+            CLD_DUMPED,
+            777,
+            1234,
+            6,
+        );
+        let mut si = core::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
+        // SAFETY: `bytes` has at least size_of::<siginfo_t>() (128) bytes and
+        // siginfo_t is plain data: any bytes are a valid value.
+        let si = unsafe {
+            core::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                si.as_mut_ptr().cast::<u8>(),
+                core::mem::size_of::<libc::siginfo_t>(),
+            );
+            si.assume_init()
+        };
+        let info = Layout::HOST.decode(&bytes).expect("a child");
+        // SAFETY: the accessors read fields of a fully initialized value.
+        unsafe {
+            assert_eq!(info.pid(), si.si_pid());
+            assert_eq!(info.uid().as_raw(), si.si_uid());
+            assert_eq!(info.status(), si.si_status());
+        }
+        assert_eq!(info.code().raw(), si.si_code);
+    }
+}
