@@ -8,9 +8,10 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 /// the kernel for the count; almost every process has fewer.
 const STACK_GROUPS: usize = 64;
 
-/// Times `getgroups` re-sizes after the list grew under it before giving up
-/// with `EAGAIN`.
-const GROW_RETRIES: usize = 16;
+/// Times `getgroups` re-sizes after the list grew under it. The buffer at
+/// least doubles each time, so 32 rounds outgrow any kernel's limit; the
+/// bound only guards against a kernel whose count and read disagree.
+const GROW_RETRIES: usize = 32;
 
 /// The calling process's supplementary group list.
 ///
@@ -28,8 +29,9 @@ const GROW_RETRIES: usize = 16;
 /// ```
 ///
 /// # Errors
-/// `EAGAIN` if the list kept growing through 16 attempts; any error of
-/// `getgroups(2)`.
+/// Any error of `getgroups(2)` (none is documented for a valid buffer).
+/// `EAGAIN` only if the kernel kept reporting a buffer too small for the
+/// count it gave through 32 doubling rounds, which no kernel does.
 ///
 /// # Platforms
 /// On FreeBSD before 15.0 and on Apple, element 0 is the effective group
@@ -49,10 +51,13 @@ pub fn getgroups() -> Result<Vec<Gid>> {
         Err(Errno::EINVAL) => {}
         Err(e) => return Err(e),
     }
+    let mut want = STACK_GROUPS;
     for _ in 0..GROW_RETRIES {
-        // +1: room for one more group added between the two calls, and for
-        // the effective gid where the kernel counts it separately.
-        let want = group_count()?.saturating_add(1);
+        // At least one more than the kernel's count (room for a group added
+        // between the two calls, and for the effective gid where it is
+        // counted separately), and at least double the last try, so a list
+        // that keeps growing is overtaken in a few rounds.
+        want = group_count()?.saturating_add(1).max(want.saturating_mul(2));
         let mut groups = vec![Gid::ROOT; want];
         match getgroups_into(&mut groups) {
             Ok(n) => {

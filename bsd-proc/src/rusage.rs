@@ -222,6 +222,7 @@ impl Who {
 ///
 /// # References
 #[doc = crate::man_links!(getrusage(2))]
+#[doc(alias = "Getrusage")]
 pub fn getrusage(who: Who) -> Result<Rusage> {
     sys::getrusage(who.raw())
 }

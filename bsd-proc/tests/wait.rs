@@ -199,9 +199,23 @@ fn eintr_is_returned_not_retried() {
             libc::setitimer(libc::ITIMER_REAL, &t, std::ptr::null_mut());
         }
         let r = wait4(pid, WaitOptions::empty()).map(|_| ());
-        kill(pid, libc::SIGKILL);
-        let _ = wait4(pid, WaitOptions::empty());
         ensure!(r == Err(Errno::EINTR), "wait4 under SIGALRM: {r:?}");
+        // SAFETY: re-arms the one-shot timer; `t` is valid.
+        unsafe {
+            let t = libc::itimerval {
+                it_interval: libc::timeval { tv_sec: 0, tv_usec: 0 },
+                it_value: libc::timeval {
+                    tv_sec: 0,
+                    tv_usec: 50_000,
+                },
+            };
+            libc::setitimer(libc::ITIMER_REAL, &t, std::ptr::null_mut());
+        }
+        let r = waitid(WaitId::Pid(pid), WaitOptions::EXITED);
+        ensure!(r == Err(Errno::EINTR), "waitid under SIGALRM: {r:?}");
+        kill(pid, libc::SIGKILL);
+        let w = wait4(pid, WaitOptions::empty()).map_err(|e| e.to_string())?;
+        ensure!(w.map(|w| w.status.signal()) == Some(Some(libc::SIGKILL)), "{w:?}");
         Ok(())
     });
 }
@@ -394,6 +408,32 @@ mod linux {
         // b is reaped; a is still there.
         assert_eq!(waitid(WaitId::Pid(b), WaitOptions::EXITED), Err(Errno::ECHILD));
         assert_eq!(reap(a, WaitOptions::empty()).status.exit_status(), Some(1));
+    }
+
+    /// Out of descriptors: EMFILE (in a helper, whose limit we lower).
+    #[test]
+    fn pidfd_open_emfile() {
+        in_child(|| {
+            let pid = paused_child(false);
+            let mut lim = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            // SAFETY: `lim` is valid for reads and writes; this changes the
+            // helper's own soft limit only.
+            let set = unsafe {
+                libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && {
+                    lim.rlim_cur = 0;
+                    libc::setrlimit(libc::RLIMIT_NOFILE, &lim) == 0
+                }
+            };
+            ensure!(set, "setrlimit: {}", std::io::Error::last_os_error());
+            let r = pidfd_open(pid).map(drop);
+            kill(pid, libc::SIGKILL);
+            let _ = wait4(pid, WaitOptions::empty());
+            ensure!(r == Err(Errno::EMFILE), "pidfd_open with no descriptors left: {r:?}");
+            Ok(())
+        });
     }
 
     #[test]
