@@ -126,8 +126,9 @@ impl Ctl {
     /// allocating.
     ///
     /// On the BSDs, the bytes the kernel returns (a string with its NUL);
-    /// on Linux, the file's text without its trailing newline (a BSD alias:
-    /// the BSD bytes).
+    /// on Linux, the file's bytes as read, trailing newline included (a BSD
+    /// alias: the BSD bytes). [`value_string`](Ctl::value_string) strips
+    /// the terminator.
     ///
     /// # Errors
     /// `ENOMEM` if `buf` is too small; `EISDIR` for a node; `EACCES`,

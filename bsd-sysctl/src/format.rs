@@ -7,17 +7,18 @@
 //! format string (`"I"`, `"LU"`, `"A"`, `"S,clockinfo"`, `"IK"` …).
 
 use crate::value::Kind;
-use bsd_errno::{Errno, Result};
 
-/// Which system wrote the description: the type numbers differ.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Family {
-    /// FreeBSD and DragonFly: 15 types, `CTLTYPE_NODE` 1 … `CTLTYPE_U32` 0xf.
-    FreeBsd,
-    /// Apple: five types (node, int, string, quad, opaque); the format
-    /// string gives the width and sign.
-    Apple,
+/// The [`Kind`] of a node on this system, from its type and format.
+#[cfg(not(target_vendor = "apple"))]
+fn native_kind(ctltype: u32, fmt: &str) -> Kind {
+    kind_freebsd(ctltype, fmt)
 }
+/// The [`Kind`] of a node on this system, from its type and format.
+#[cfg(target_vendor = "apple")]
+fn native_kind(ctltype: u32, fmt: &str) -> Kind {
+    kind_apple(ctltype, fmt)
+}
+use bsd_errno::{Errno, Result};
 
 /// `CTLTYPE`: the type bits of the kind word.
 pub(crate) const CTLTYPE: u32 = 0xf;
@@ -55,9 +56,9 @@ impl OidFmt {
         })
     }
 
-    /// The node's type.
-    pub(crate) fn kind(&self, family: Family) -> Kind {
-        kind_of(family, self.kind_word & CTLTYPE, &self.fmt)
+    /// The node's type, as this system numbers them.
+    pub(crate) fn kind(&self) -> Kind {
+        native_kind(self.kind_word & CTLTYPE, &self.fmt)
     }
 
     /// Whether the node can be read (`CTLFLAG_RD`).
@@ -71,53 +72,55 @@ impl OidFmt {
     }
 }
 
-/// The [`Kind`] of a node of type `ctltype` with format `fmt`.
-pub(crate) fn kind_of(family: Family, ctltype: u32, fmt: &str) -> Kind {
-    match family {
-        Family::FreeBsd => match ctltype {
-            1 => Kind::Node,
+/// FreeBSD and DragonFly: 15 types, `CTLTYPE_NODE` 1 … `CTLTYPE_U32` 0xf;
+/// the format only adds detail (`"IK"`, `"S,clockinfo"`).
+#[cfg(any(test, not(target_vendor = "apple")))]
+pub(crate) fn kind_freebsd(ctltype: u32, _fmt: &str) -> Kind {
+    match ctltype {
+        1 => Kind::Node,
+        2 => Kind::Int,
+        3 => Kind::String,
+        4 => Kind::I64,
+        6 => Kind::UInt,
+        7 => Kind::Long,
+        8 => Kind::ULong,
+        9 => Kind::U64,
+        0xa => Kind::U8,
+        0xb => Kind::U16,
+        0xc => Kind::I8,
+        0xd => Kind::I16,
+        0xe => Kind::I32,
+        0xf => Kind::U32,
+        _ => Kind::Opaque,
+    }
+}
+
+/// Apple: `CTLTYPE_NODE` 1, `INT` 2, `STRING` 3, `QUAD` 4, `OPAQUE` 5. Its
+/// sysctl(8) reads width and sign from the format's letters (`SYSCTL_LONG`
+/// is an `INT` node formatted `"L"`).
+#[cfg(any(test, target_vendor = "apple"))]
+pub(crate) fn kind_apple(ctltype: u32, fmt: &str) -> Kind {
+    if ctltype == 1 {
+        return Kind::Node;
+    }
+    match fmt {
+        "A" => Kind::String,
+        "I" => Kind::Int,
+        "IU" => Kind::UInt,
+        "L" => Kind::Long,
+        "LU" => Kind::ULong,
+        "Q" => Kind::I64,
+        "QU" => Kind::U64,
+        "C" => Kind::I8,
+        "CU" => Kind::U8,
+        "S" => Kind::I16,
+        "SU" => Kind::U16,
+        _ => match ctltype {
             2 => Kind::Int,
             3 => Kind::String,
             4 => Kind::I64,
-            6 => Kind::UInt,
-            7 => Kind::Long,
-            8 => Kind::ULong,
-            9 => Kind::U64,
-            0xa => Kind::U8,
-            0xb => Kind::U16,
-            0xc => Kind::I8,
-            0xd => Kind::I16,
-            0xe => Kind::I32,
-            0xf => Kind::U32,
             _ => Kind::Opaque,
         },
-        // Apple: CTLTYPE_NODE 1, INT 2, STRING 3, QUAD 4, OPAQUE 5. Its
-        // sysctl(8) reads width and sign from the format's letters.
-        Family::Apple => {
-            if ctltype == 1 {
-                return Kind::Node;
-            }
-            match fmt {
-                "A" => Kind::String,
-                "I" => Kind::Int,
-                "IU" => Kind::UInt,
-                "L" => Kind::Long,
-                "LU" => Kind::ULong,
-                "Q" => Kind::I64,
-                "QU" => Kind::U64,
-                "C" => Kind::I8,
-                "CU" => Kind::U8,
-                "S" => Kind::I16,
-                "SU" => Kind::U16,
-                _ => match ctltype {
-                    2 if fmt.starts_with("IK") => Kind::Int,
-                    2 => Kind::Int,
-                    3 => Kind::String,
-                    4 => Kind::I64,
-                    _ => Kind::Opaque,
-                },
-            }
-        }
     }
 }
 
@@ -132,20 +135,28 @@ mod tests {
         b
     }
 
+    impl OidFmt {
+        fn kind_with(&self, f: fn(u32, &str) -> Kind) -> Kind {
+            f(self.kind_word & CTLTYPE, &self.fmt)
+        }
+    }
+
     #[test]
     fn freebsd_replies() {
         // kern.ostype: CTLTYPE_STRING | CTLFLAG_RD | CTLFLAG_MPSAFE …, "A".
         let f = OidFmt::parse(&reply(0x8004_0003, "A")).unwrap();
-        assert_eq!(f.kind(Family::FreeBsd), Kind::String);
+        assert_eq!(f.kind_with(kind_freebsd), Kind::String);
+        // What this host's family would make of it: a string either way.
+        assert_eq!(f.kind(), Kind::String);
         assert_eq!(f.fmt, "A");
         assert!(f.readable() && !f.writable());
         // kern.maxfiles: CTLTYPE_INT | CTLFLAG_RWTUN, "I".
         let f = OidFmt::parse(&reply(0xc008_0002, "I")).unwrap();
-        assert_eq!(f.kind(Family::FreeBsd), Kind::Int);
+        assert_eq!(f.kind_with(kind_freebsd), Kind::Int);
         assert!(f.writable());
         // kern.clockrate: CTLTYPE_STRUCT (opaque), "S,clockinfo".
         let f = OidFmt::parse(&reply(0x8000_0005, "S,clockinfo")).unwrap();
-        assert_eq!(f.kind(Family::FreeBsd), Kind::Opaque);
+        assert_eq!(f.kind_with(kind_freebsd), Kind::Opaque);
         assert_eq!(f.fmt, "S,clockinfo");
         // Every numbered type.
         let expect = [
@@ -170,7 +181,7 @@ mod tests {
             assert_eq!(
                 OidFmt::parse(&reply(0x8000_0000 | t, ""))
                     .unwrap()
-                    .kind(Family::FreeBsd),
+                    .kind_with(kind_freebsd),
                 k
             );
         }
@@ -178,7 +189,7 @@ mod tests {
         assert_eq!(
             OidFmt::parse(&reply(0xffff_fff0 | 2, "I"))
                 .unwrap()
-                .kind(Family::FreeBsd),
+                .kind_with(kind_freebsd),
             Kind::Int
         );
     }
@@ -186,21 +197,21 @@ mod tests {
     #[test]
     fn apple_replies() {
         // hw.memsize: CTLTYPE_QUAD, "Q"; hw.ncpu: CTLTYPE_INT, "I".
-        assert_eq!(kind_of(Family::Apple, 4, "Q"), Kind::I64);
-        assert_eq!(kind_of(Family::Apple, 4, "QU"), Kind::U64);
-        assert_eq!(kind_of(Family::Apple, 2, "I"), Kind::Int);
-        assert_eq!(kind_of(Family::Apple, 2, "IU"), Kind::UInt);
+        assert_eq!(kind_apple(4, "Q"), Kind::I64);
+        assert_eq!(kind_apple(4, "QU"), Kind::U64);
+        assert_eq!(kind_apple(2, "I"), Kind::Int);
+        assert_eq!(kind_apple(2, "IU"), Kind::UInt);
         // SYSCTL_LONG is CTLTYPE_INT with "L": the format decides the width.
-        assert_eq!(kind_of(Family::Apple, 2, "L"), Kind::Long);
-        assert_eq!(kind_of(Family::Apple, 5, "LU"), Kind::ULong);
-        assert_eq!(kind_of(Family::Apple, 3, "A"), Kind::String);
-        assert_eq!(kind_of(Family::Apple, 5, "S,clockinfo"), Kind::Opaque);
-        assert_eq!(kind_of(Family::Apple, 5, "S"), Kind::I16);
-        assert_eq!(kind_of(Family::Apple, 1, "N"), Kind::Node);
-        assert_eq!(kind_of(Family::Apple, 5, "T,dev_t"), Kind::Opaque);
-        assert_eq!(kind_of(Family::Apple, 2, "IK"), Kind::Int);
-        assert_eq!(kind_of(Family::Apple, 3, "?"), Kind::String);
-        assert_eq!(kind_of(Family::Apple, 4, ""), Kind::I64);
+        assert_eq!(kind_apple(2, "L"), Kind::Long);
+        assert_eq!(kind_apple(5, "LU"), Kind::ULong);
+        assert_eq!(kind_apple(3, "A"), Kind::String);
+        assert_eq!(kind_apple(5, "S,clockinfo"), Kind::Opaque);
+        assert_eq!(kind_apple(5, "S"), Kind::I16);
+        assert_eq!(kind_apple(1, "N"), Kind::Node);
+        assert_eq!(kind_apple(5, "T,dev_t"), Kind::Opaque);
+        assert_eq!(kind_apple(2, "IK"), Kind::Int);
+        assert_eq!(kind_apple(3, "?"), Kind::String);
+        assert_eq!(kind_apple(4, ""), Kind::I64);
     }
 
     #[test]

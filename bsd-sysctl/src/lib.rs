@@ -193,8 +193,8 @@ pub fn sysctl(name: &str) -> Result<String> {
 /// Reads the raw value of `name`.
 ///
 /// On the BSDs, the bytes the kernel returns (a string with its NUL); on
-/// Linux, the file's text without its trailing newline (a BSD alias: the
-/// bytes a BSD would return).
+/// Linux, the file's bytes as read, trailing newline included (a BSD
+/// alias: the bytes a BSD would return). [`sysctl`] strips the terminator.
 ///
 /// # Errors
 /// As [`sysctl`], without `EILSEQ`.

@@ -212,11 +212,6 @@ pub(crate) fn lookup<'t>(table: &'t [Entry], name: &str) -> Option<&'t Entry> {
     table.iter().find(|e| e.name == name)
 }
 
-/// The entry whose mib is `mib`.
-pub(crate) fn lookup_mib<'t>(table: &'t [Entry], mib: &[c_int]) -> Option<&'t Entry> {
-    table.iter().find(|e| e.mib == mib)
-}
-
 /// The value-bearing entries at or below `prefix` (`""` for all), in table
 /// order; [`Kind::Node`] entries are not values and are left out.
 pub(crate) fn below<'t>(table: &'t [Entry], prefix: &str) -> Vec<&'t Entry> {
@@ -249,8 +244,6 @@ mod tests {
         assert_eq!(lookup(TABLE, "kern.nonexistent"), None);
         assert_eq!(lookup(TABLE, "kern.ostype.x"), None);
         assert_eq!(lookup(TABLE, "kern.").map(|e| e.name), None);
-        assert_eq!(lookup_mib(TABLE, &[1, 10]).unwrap().name, "kern.hostname");
-        assert_eq!(lookup_mib(TABLE, &[1, 10, 1]), None);
     }
 
     #[test]

@@ -93,21 +93,41 @@ pub(crate) struct Layout {
     pub timeval: usize,
     /// `sizeof(struct timespec)`, padding included.
     pub timespec: usize,
-    /// What the third `int` of `struct clockinfo` is.
+    /// The shape of `struct clockinfo`.
     pub clockinfo: ClockLayout,
 }
 
-/// The shape of `struct clockinfo`.
+/// The shape of `struct clockinfo`: five `int`s `hz, tick, <third>, stathz,
+/// profhz`, where the third is `tickadj` (Apple, NetBSD, DragonFly, OpenBSD
+/// before 7.4) or spare (FreeBSD); OpenBSD 7.4 dropped it (four `int`s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ClockLayout {
+pub(crate) struct ClockLayout {
+    /// The third of five `int`s is `tickadj` (not a spare field).
+    pub tickadj: bool,
+    /// Four `int`s (no third field) may come too, told apart by size.
+    pub four: bool,
+}
+
+impl ClockLayout {
     /// FreeBSD: `hz, tick, spare, stathz, profhz`.
     #[cfg(any(test, target_os = "freebsd"))]
-    Spare,
+    pub const SPARE: ClockLayout = ClockLayout {
+        tickadj: false,
+        four: false,
+    };
     /// Apple, NetBSD, DragonFly: `hz, tick, tickadj, stathz, profhz`.
-    Tickadj,
+    #[cfg(any(test, not(any(target_os = "freebsd", target_os = "openbsd"))))]
+    pub const TICKADJ: ClockLayout = ClockLayout {
+        tickadj: true,
+        four: false,
+    };
     /// OpenBSD: `hz, tick, stathz, profhz` since 7.4, with `tickadj` third
-    /// before; told apart by size.
-    OpenBsd,
+    /// before.
+    #[cfg(any(test, target_os = "openbsd"))]
+    pub const OPENBSD: ClockLayout = ClockLayout {
+        tickadj: true,
+        four: true,
+    };
 }
 
 impl Layout {
@@ -144,7 +164,7 @@ impl Layout {
         suseconds: 8,
         timeval: 16,
         timespec: 16,
-        clockinfo: ClockLayout::Spare,
+        clockinfo: ClockLayout::SPARE,
     };
     /// FreeBSD on i386 (32-bit `time_t`).
     pub const FREEBSD_I386: Layout = Layout {
@@ -153,7 +173,7 @@ impl Layout {
         suseconds: 4,
         timeval: 8,
         timespec: 8,
-        clockinfo: ClockLayout::Spare,
+        clockinfo: ClockLayout::SPARE,
     };
     /// DragonFly (amd64 only).
     pub const DRAGONFLY: Layout = Layout {
@@ -162,7 +182,7 @@ impl Layout {
         suseconds: 8,
         timeval: 16,
         timespec: 16,
-        clockinfo: ClockLayout::Tickadj,
+        clockinfo: ClockLayout::TICKADJ,
     };
     /// NetBSD on a 64-bit machine: `suseconds_t` is `int`, padded.
     pub const NETBSD_LP64: Layout = Layout {
@@ -171,7 +191,7 @@ impl Layout {
         suseconds: 4,
         timeval: 16,
         timespec: 16,
-        clockinfo: ClockLayout::Tickadj,
+        clockinfo: ClockLayout::TICKADJ,
     };
     /// NetBSD on i386: 64-bit `time_t`, 4-byte alignment.
     pub const NETBSD_I386: Layout = Layout {
@@ -180,7 +200,7 @@ impl Layout {
         suseconds: 4,
         timeval: 12,
         timespec: 12,
-        clockinfo: ClockLayout::Tickadj,
+        clockinfo: ClockLayout::TICKADJ,
     };
     /// OpenBSD on a 64-bit machine (`suseconds_t` is `long`).
     pub const OPENBSD_LP64: Layout = Layout {
@@ -189,7 +209,7 @@ impl Layout {
         suseconds: 8,
         timeval: 16,
         timespec: 16,
-        clockinfo: ClockLayout::OpenBsd,
+        clockinfo: ClockLayout::OPENBSD,
     };
     /// Apple (arm64, x86_64): `suseconds_t` is `int32_t`, padded.
     pub const APPLE: Layout = Layout {
@@ -198,7 +218,7 @@ impl Layout {
         suseconds: 4,
         timeval: 16,
         timespec: 16,
-        clockinfo: ClockLayout::Tickadj,
+        clockinfo: ClockLayout::TICKADJ,
     };
     /// 64-bit Linux, for the BSD aliases.
     pub const LINUX_LP64: Layout = Layout {
@@ -207,16 +227,16 @@ impl Layout {
         suseconds: 8,
         timeval: 16,
         timespec: 16,
-        clockinfo: ClockLayout::Tickadj,
+        clockinfo: ClockLayout::TICKADJ,
     };
 }
 
 #[cfg(target_os = "freebsd")]
-const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::Spare;
+const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::SPARE;
 #[cfg(target_os = "openbsd")]
-const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::OpenBsd;
+const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::OPENBSD;
 #[cfg(not(any(target_os = "freebsd", target_os = "openbsd")))]
-const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::Tickadj;
+const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::TICKADJ;
 
 /// A sysctl value, decoded with the node's type and format.
 ///
@@ -685,11 +705,9 @@ pub(crate) fn decode_clockinfo(bytes: &[u8], layout: &Layout) -> Result<ClockInf
             profhz: i32_at(bytes, 16)?,
         })
     };
-    match (layout.clockinfo, bytes.len()) {
-        #[cfg(any(test, target_os = "freebsd"))]
-        (ClockLayout::Spare, 20) => five(false),
-        (ClockLayout::Tickadj | ClockLayout::OpenBsd, 20) => five(true),
-        (ClockLayout::OpenBsd, 16) => Ok(ClockInfo {
+    match bytes.len() {
+        20 => five(layout.clockinfo.tickadj),
+        16 if layout.clockinfo.four => Ok(ClockInfo {
             hz: i32_at(bytes, 0)?,
             tick: i32_at(bytes, 4)?,
             tickadj: None,
@@ -798,7 +816,7 @@ pub(crate) fn encode(value: &Value, kind: Kind, layout: &Layout, nul: bool) -> R
         (Kind::Opaque, Value::Struct { bytes, .. }) => out.extend_from_slice(bytes),
         (Kind::Opaque, Value::ClockInfo(c)) => {
             let third = c.tickadj.unwrap_or(0);
-            let fields: &[i32] = if layout.clockinfo == ClockLayout::OpenBsd && c.tickadj.is_none() {
+            let fields: &[i32] = if layout.clockinfo.four && c.tickadj.is_none() {
                 &[c.hz, c.tick, c.stathz, c.profhz]
             } else {
                 &[c.hz, c.tick, third, c.stathz, c.profhz]

@@ -376,7 +376,7 @@ pub(crate) fn read_vec(name: &str) -> Result<Vec<u8>> {
     if let Some(a) = alias(name) {
         return value::encode(&alias_value(a)?, a.kind, &Layout::NATIVE, true);
     }
-    read_file(name, |b| Ok(text(b).to_vec()))
+    read_file(name, |b| Ok(b.to_vec()))
 }
 
 pub(crate) fn read_string(name: &str) -> Result<String> {
@@ -534,7 +534,7 @@ impl Ctl {
     pub(crate) fn value_bytes(&self) -> Result<Vec<u8>> {
         match &self.target {
             Target::Alias { alias, .. } => value::encode(&self.value()?, alias.kind, &Layout::NATIVE, true),
-            _ => with_contents(self.fd()?, |b| Ok(text(b).to_vec())),
+            _ => with_contents(self.fd()?, |b| Ok(b.to_vec())),
         }
     }
 
@@ -548,14 +548,13 @@ impl Ctl {
             Target::Alias { .. } => copy(&self.value_bytes()?, buf),
             _ => {
                 let fd = self.fd()?;
-                // Straight into the caller's buffer; one more byte than the
-                // value tells us it was whole.
+                // Straight into the caller's buffer. A read that fills it
+                // may have been cut short: read the whole value to know.
                 let n = pread0(fd, buf)?;
-                if n == buf.len() {
-                    return with_contents(fd, |b| copy(text(b), buf));
+                if n < buf.len() {
+                    return Ok(n);
                 }
-                let whole = buf.get(..n).unwrap_or_default();
-                Ok(text(whole).len())
+                with_contents(fd, |b| copy(b, buf))
             }
         }
     }

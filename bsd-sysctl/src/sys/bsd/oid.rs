@@ -5,16 +5,11 @@
 //! `sysctlnametomib` (`{0,3}`).
 
 use super::{sysctl_mib, Ctl, Old};
-use crate::format::{Family, OidFmt};
+use crate::format::OidFmt;
 use crate::mib::Mib;
 use crate::name::{self, CTL_MAXNAME};
 use bsd_errno::{check, Errno, Result};
 use libc::c_int;
-
-#[cfg(target_vendor = "apple")]
-const FAMILY: Family = Family::Apple;
-#[cfg(not(target_vendor = "apple"))]
-const FAMILY: Family = Family::FreeBsd;
 
 /// `sysctlnametomib(name)`.
 pub(crate) fn name_to_mib(name: &str) -> Result<Mib> {
@@ -74,7 +69,7 @@ fn oid_next(mib: &[c_int]) -> Result<Option<Mib>> {
 fn ctl(name: String, mib: Mib) -> Result<Ctl> {
     let f = oidfmt(&mib)?;
     Ok(Ctl {
-        kind: f.kind(FAMILY),
+        kind: f.kind(),
         readable: f.readable(),
         writable: f.writable(),
         fmt: f.fmt,
@@ -138,7 +133,7 @@ impl Walk {
             });
         }
         let mib = name_to_mib(prefix)?;
-        let leaf = oidfmt(&mib)?.kind(FAMILY) != crate::Kind::Node;
+        let leaf = oidfmt(&mib)?.kind() != crate::Kind::Node;
         Ok(Walk {
             prefix: mib,
             cur: mib,
