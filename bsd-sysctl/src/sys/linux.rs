@@ -732,6 +732,19 @@ mod tests {
     }
 
     #[test]
+    fn values_longer_than_the_stack_buffer() {
+        // /proc/sys values are short; a regular file stands in for a long
+        // one, to take the growing-buffer path.
+        let path = std::env::temp_dir().join(format!("bsd-sysctl-long-{}", std::process::id()));
+        let data: Vec<u8> = (0..STACK_READ * 9 + 7).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let f = std::fs::File::open(&path).unwrap();
+        let got = with_contents(f.as_raw_fd(), |b| Ok(b.to_vec())).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(got, data);
+    }
+
+    #[test]
     fn aliases_are_bsd_names() {
         for a in ALIASES {
             name::validate(a.name, CTL_MAXNAME, true).unwrap();
