@@ -27,7 +27,7 @@
 //!
 //! # What it gives
 //! - The seed's calls: [`sysctl`], [`sysctl_bytes`], [`sysctl_u32`] (and
-//!   [`sysctl_i32`], [`sysctl_u64`], [`sysctl_i64`]), [`name_to_mib`].
+//!   [`sysctl_i32`], [`sysctl_u64`], [`sysctl_i64`]), `name_to_mib` (not on Linux).
 //! - [`Ctl`]: a node resolved once (mib, [`Kind`], format), then read as
 //!   raw bytes, as a decoded [`Value`], as text or as an integer, and
 //!   written with [`Ctl::set_value`].
@@ -84,7 +84,7 @@
 //! | `vm.loadavg` | [`LoadAvg`] | `/proc/loadavg` (scale 100, exact) |
 //!
 //! # Not portable
-//! - Numeric names ([`Mib`], [`name_to_mib`], [`Ctl::mib`]) do not exist on
+//! - Numeric names (`name_to_mib`, `Ctl::mib`, `Node::mib`) do not exist on
 //!   Linux.
 //! - OpenBSD names outside the table (`net.*`, `hw.sensors.*`, `kern.proc.*`
 //!   with its extra arguments) are `ENOENT` by name; read them through

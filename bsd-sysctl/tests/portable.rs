@@ -116,7 +116,7 @@ fn missing_names_are_enoent() {
 
 #[test]
 fn bad_names_are_einval() {
-    let too_deep = vec!["a"; bsd_sysctl::CTL_MAXNAME + 1].join(".");
+    let too_deep = ["a"; bsd_sysctl::CTL_MAXNAME + 1].join(".");
     for bad in [
         "",
         ".",
