@@ -4,6 +4,7 @@
 
 use bsd_sysctl::{sysctl, sysctl_bytes, sysctl_i64, sysctl_u32, sysctl_u64, walk, Ctl, Errno, Kind, Value};
 use std::collections::BTreeSet;
+use std::process::Command;
 
 fn uname() -> libc::utsname {
     // SAFETY: plain old data; all-zero is valid.
@@ -225,12 +226,12 @@ fn the_longest_value_is_read_whole() {
 }
 
 /// procps' sysctl(8), the one the system has.
-fn procps() -> std::process::Command {
+fn procps() -> Command {
     let bin = ["/usr/sbin/sysctl", "/sbin/sysctl"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
         .expect("procps' sysctl(8) is not installed (.ci/run installs it)");
-    std::process::Command::new(bin)
+    Command::new(bin)
 }
 
 #[test]
@@ -301,4 +302,67 @@ fn values_are_procps_values() {
         checked += 1;
     }
     assert!(checked > 500, "only {checked} values compared");
+}
+
+/// The example's binary: `cargo test` builds the examples next to the test
+/// binaries (`target/<profile>/examples/`).
+fn example() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let p = exe.parent()?.parent()?.join("examples").join("sysctl");
+    p.exists().then_some(p)
+}
+
+#[test]
+fn the_example_prints_what_procps_prints() {
+    let Some(ours) = example() else {
+        panic!("examples/sysctl was not built next to the tests");
+    };
+    // Names: identical, in order.
+    let theirs_n = procps().args(["-a", "-N"]).output().unwrap();
+    let ours_n = Command::new(&ours).args(["-a", "-N"]).output().unwrap();
+    assert!(ours_n.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&ours_n.stdout),
+        String::from_utf8_lossy(&theirs_n.stdout)
+    );
+    // Values: the same lines, apart from values that change between two
+    // reads by themselves (counters, fresh UUIDs, the last pid).
+    let volatile = |line: &str| {
+        let name = line.split(" = ").next().unwrap_or("");
+        [
+            "fs.dentry-state",
+            "fs.file-nr",
+            "fs.inode-nr",
+            "fs.inode-state",
+            "kernel.ns_last_pid",
+            "fs.quota.syncs",
+        ]
+        .contains(&name)
+            || name.starts_with("kernel.random.")
+            || name.starts_with("net.netfilter.nf_conntrack_count")
+    };
+    let theirs = procps().arg("-a").output().unwrap();
+    let ours_a = Command::new(&ours).arg("-a").output().unwrap();
+    assert!(ours_a.status.success());
+    let t = String::from_utf8_lossy(&theirs.stdout).into_owned();
+    let o = String::from_utf8_lossy(&ours_a.stdout).into_owned();
+    let t: Vec<&str> = t.lines().collect();
+    let o: Vec<&str> = o.lines().collect();
+    assert_eq!(
+        t.len(),
+        o.len(),
+        "procps prints {} lines, the example {}",
+        t.len(),
+        o.len()
+    );
+    let mut same = 0;
+    for (a, b) in t.iter().zip(&o) {
+        if volatile(a) {
+            assert_eq!(a.split(" = ").next(), b.split(" = ").next());
+        } else {
+            assert_eq!(a, b);
+            same += 1;
+        }
+    }
+    assert!(same > 1000, "only {same} lines compared");
 }
