@@ -1,3 +1,284 @@
-//! sysctl by name on FreeBSD, DragonFly, NetBSD, OpenBSD and Apple, and the same over /proc/sys on Linux: typed values, a mib cache, the tree, writes.
+//! sysctl by name on FreeBSD, DragonFly, NetBSD, OpenBSD and Apple, and the
+//! same over `/proc/sys` on Linux: typed values, a resolved-node cache
+//! ([`Ctl`]), the tree ([`walk`]), writes.
 //!
-//! Not implemented yet: this crate is being built.
+//! ```
+//! use bsd_sysctl::{sysctl, sysctl_u32, Ctl, Value};
+//!
+//! // The same names on every BSD, on Apple and (as aliases) on Linux.
+//! let os = sysctl("kern.ostype")?;            // "FreeBSD", "Darwin", "Linux", …
+//! let ncpu = sysctl_u32("hw.ncpu")?;
+//! println!("{os}, {ncpu} CPUs");
+//! assert!(ncpu >= 1);
+//!
+//! // Resolve once, read many times: one system call per read.
+//! let boot = Ctl::new("kern.boottime")?;
+//! if let Value::Timeval(tv) = boot.value()? {
+//!     println!("kern.boottime: {tv}");   // { sec = …, usec = … } Tue Nov 14 22:13:20 2023
+//! }
+//!
+//! // The tree.
+//! for node in bsd_sysctl::walk("kern")?.take(3) {
+//!     let node = node?;
+//!     println!("{node}");
+//! }
+//! # Ok::<(), bsd_sysctl::Errno>(())
+//! ```
+//!
+//! # What it gives
+//! - The seed's calls: [`sysctl`], [`sysctl_bytes`], [`sysctl_u32`] (and
+//!   [`sysctl_i32`], [`sysctl_u64`], [`sysctl_i64`]), `name_to_mib` (not on Linux).
+//! - [`Ctl`]: a node resolved once (mib, [`Kind`], format), then read as
+//!   raw bytes, as a decoded [`Value`], as text or as an integer, and
+//!   written with [`Ctl::set_value`].
+//! - [`Value`]: integers of every width, strings, and the structures
+//!   sysctl(8) decodes — [`ClockInfo`] (`kern.clockrate`), [`Timeval`]
+//!   (`kern.boottime`), [`LoadAvg`] (`vm.loadavg`), [`Temperature`] — each
+//!   displayed as sysctl(8) displays it.
+//! - [`walk`]: every leaf below a prefix, in the system's order.
+//!
+//! # Platforms
+//! | | names → mib | types | walk |
+//! |---|---|---|---|
+//! | FreeBSD, DragonFly | `sysctlnametomib` | `{0,4}` (15 types) | `{0,2}` |
+//! | Apple | `sysctlnametomib` | `{0,4}` (5 types + format letters) | `{0,2}` |
+//! | NetBSD | `sysctlnametomib` | `CTL_QUERY` (`struct sysctlnode`) | `CTL_QUERY` |
+//! | OpenBSD | the crate's table (`kern`, `hw`, `vm`) | the table | the table |
+//! | Linux | — (paths under `/proc/sys`) | text | `/proc/sys` |
+//!
+//! Names are checked before anything is asked of the system: an empty
+//! name or component, a NUL, a leading `/` or more than [`CTL_MAXNAME`]
+//! components is `EINVAL` everywhere.
+//!
+//! The BSD and Apple code is written from each system's headers and
+//! type-checked for every family; the decoders (format strings, `struct
+//! sysctlnode`, `clockinfo`, `timeval`, `loadavg` in every platform's
+//! layout, the OpenBSD table) are tested on every host.
+//!
+//! ## Linux
+//! Linux's `sysctl(2)` is gone (5.5); the tree is `/proc/sys`. Names are
+//! written as procps' sysctl(8) writes them: `kernel.ostype`, and a `.`
+//! inside one path component is a `/` in the name
+//! (`net.ipv4.conf.eth0/100.forwarding` is
+//! `/proc/sys/net/ipv4/conf/eth0.100/forwarding`). A name that could leave
+//! `/proc/sys` (`..`, `kernel/../../etc`, a leading `/`) is `EINVAL` before
+//! any path is built. A value is the file's text without its trailing
+//! newline; the integer getters parse it. An entry without read permission
+//! (`vm.drop_caches`) is `EACCES`, a missing one `ENOENT`. A [`Ctl`] keeps
+//! its file open and re-reads it with `pread` at offset 0.
+//!
+//! These BSD names answer on Linux too, with the type the BSDs give them, so
+//! `sysctl_u32("hw.ncpu")` is portable:
+//!
+//! | name | type | from |
+//! |---|---|---|
+//! | `kern.ostype`, `kern.osrelease`, `kern.version` | string | `kernel.ostype`, `kernel.osrelease`, `kernel.version` |
+//! | `kern.hostname`, `kern.domainname` | string, writable | `kernel.hostname`, `kernel.domainname` |
+//! | `kern.boottime` | [`Timeval`] | `CLOCK_REALTIME − CLOCK_BOOTTIME` (what `/proc/stat`'s `btime` is), to the µs |
+//! | `kern.maxfiles` | int, writable | `fs.file-max` (saturated to `INT_MAX`) |
+//! | `kern.maxproc` | int, writable | `kernel.threads-max` |
+//! | `hw.ncpu` | int | online CPUs (`_SC_NPROCESSORS_ONLN`) |
+//! | `hw.pagesize` | int | `_SC_PAGESIZE` |
+//! | `hw.physmem` | unsigned long | `_SC_PHYS_PAGES × _SC_PAGESIZE` |
+//! | `hw.machine` | string | `uname().machine` |
+//! | `vm.loadavg` | [`LoadAvg`] | `/proc/loadavg` (scale 100, exact) |
+//!
+//! # Not portable
+//! - Numeric names (`name_to_mib`, `Ctl::mib`, `Node::mib`) do not exist on
+//!   Linux.
+//! - OpenBSD names outside the table (`net.*`, `hw.sensors.*`, `kern.proc.*`
+//!   with its extra arguments) are `ENOENT` by name; read them through
+//!   their mib with your own `sysctl(2)` call.
+//! - Descriptions exist on FreeBSD, DragonFly, NetBSD (and some Apple
+//!   nodes) only.
+//! - [`ClockInfo`] has no `tickadj` on FreeBSD and on OpenBSD ≥ 7.4;
+//!   NetBSD's `kern.boottime` is a `struct timespec`, given as a
+//!   [`Timeval`] (nanoseconds truncated).
+#![warn(missing_docs)]
+
+/// The `# References` links to sysctl(3) (sysctl(2) on OpenBSD; proc_sys(5)
+/// on Linux).
+macro_rules! man3 {
+    () => {
+        concat!(
+            "- [FreeBSD](https://man.freebsd.org/cgi/man.cgi?query=sysctl&sektion=3)\n",
+            "- [Apple](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man3/sysctl.3.html)\n",
+            "- [NetBSD](https://man.netbsd.org/sysctl.3)\n",
+            "- [OpenBSD](https://man.openbsd.org/sysctl.2)\n",
+            "- [DragonFly](https://man.dragonflybsd.org/?command=sysctl&section=3)\n",
+            "- [Linux](https://man7.org/linux/man-pages/man5/proc_sys.5.html)\n",
+        )
+    };
+}
+pub(crate) use man3;
+
+/// The `# References` links to sysctl(8).
+macro_rules! man8 {
+    () => {
+        concat!(
+            "- [FreeBSD](https://man.freebsd.org/cgi/man.cgi?query=sysctl&sektion=8)\n",
+            "- [Apple](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man8/sysctl.8.html)\n",
+            "- [NetBSD](https://man.netbsd.org/sysctl.8)\n",
+            "- [OpenBSD](https://man.openbsd.org/sysctl.8)\n",
+            "- [DragonFly](https://man.dragonflybsd.org/?command=sysctl&section=8)\n",
+            "- [Linux](https://man7.org/linux/man-pages/man8/sysctl.8.html)\n",
+        )
+    };
+}
+pub(crate) use man8;
+
+mod ctl;
+#[cfg(any(test, target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple"))]
+mod format;
+mod mib;
+mod name;
+#[cfg(any(test, target_os = "netbsd"))]
+mod netbsd;
+#[cfg(any(test, target_os = "openbsd"))]
+mod openbsd;
+mod sys;
+mod value;
+
+pub use bsd_errno::{Errno, Result};
+pub use ctl::{walk, Ctl, Node, Walk};
+pub use mib::Mib;
+pub use name::CTL_MAXNAME;
+pub use value::{ClockInfo, Kind, LoadAvg, Temperature, Timeval, Value};
+
+/// An integer type the typed getters read.
+pub(crate) trait Number: Copy + TryFrom<i128> {
+    /// Reads exactly `size_of::<Self>()` native-endian bytes.
+    fn from_ne(bytes: &[u8]) -> Option<Self>;
+    /// Parses decimal text: `EINVAL` if it is not a number, `ERANGE` if it
+    /// does not fit.
+    fn parse(s: &str) -> Result<Self>;
+}
+
+macro_rules! number {
+    ($($t:ty),*) => {$(
+        impl Number for $t {
+            #[inline]
+            fn from_ne(bytes: &[u8]) -> Option<Self> {
+                bytes.try_into().ok().map(<$t>::from_ne_bytes)
+            }
+            #[inline]
+            fn parse(s: &str) -> Result<Self> {
+                s.parse::<$t>().map_err(|e| match e.kind() {
+                    core::num::IntErrorKind::PosOverflow | core::num::IntErrorKind::NegOverflow => Errno::ERANGE,
+                    _ => Errno::EINVAL,
+                })
+            }
+        }
+    )*};
+}
+number!(i32, u32, i64, u64);
+
+/// Reads the value of `name` as a string: the bytes with one trailing NUL
+/// removed.
+///
+/// On Linux, the `/proc/sys` file's text without its trailing newline.
+///
+/// # Errors
+/// - `EINVAL`: a bad name (see [`Ctl::new`]).
+/// - `ENOENT`: no such node; `EACCES`, `EPERM`: not readable by us.
+/// - `EILSEQ`: the value is not UTF-8 (use [`sysctl_bytes`]).
+///
+/// # References
+#[doc = man3!()]
+#[doc(alias = "Sysctl")]
+pub fn sysctl(name: &str) -> Result<String> {
+    sys::read_string(name)
+}
+
+/// Reads the raw value of `name`.
+///
+/// On the BSDs, the bytes the kernel returns (a string with its NUL); on
+/// Linux, the file's bytes as read, trailing newline included (a BSD
+/// alias: the bytes a BSD would return). [`sysctl`] strips the terminator.
+///
+/// # Errors
+/// As [`sysctl`], without `EILSEQ`.
+///
+/// # References
+#[doc = man3!()]
+pub fn sysctl_bytes(name: &str) -> Result<Vec<u8>> {
+    sys::read_vec(name)
+}
+
+/// Reads `name` as a `u32`.
+///
+/// On the BSDs the value must be exactly 4 bytes (`EIO` otherwise, as the
+/// seed's `SysctlUint32`); one system call, no allocation. On Linux the
+/// file's text is parsed (a BSD alias such as `hw.ncpu` must be 4 bytes
+/// wide, as on a BSD).
+///
+/// # Errors
+/// As [`sysctl`]; `EIO` for a value of another size; on Linux `EINVAL` for
+/// text that is not a number and `ERANGE` for one that does not fit.
+///
+/// # References
+#[doc = man3!()]
+#[doc(alias = "SysctlUint32")]
+pub fn sysctl_u32(name: &str) -> Result<u32> {
+    sys::read_number(name)
+}
+
+/// Reads `name` as an `i32` (exactly 4 bytes; see [`sysctl_u32`]).
+///
+/// # Errors
+/// As [`sysctl_u32`].
+///
+/// # References
+#[doc = man3!()]
+pub fn sysctl_i32(name: &str) -> Result<i32> {
+    sys::read_number(name)
+}
+
+/// Reads `name` as a `u64` (exactly 8 bytes; see [`sysctl_u32`]).
+///
+/// # Errors
+/// As [`sysctl_u32`].
+///
+/// # References
+#[doc = man3!()]
+#[doc(alias = "SysctlUint64")]
+pub fn sysctl_u64(name: &str) -> Result<u64> {
+    sys::read_number(name)
+}
+
+/// Reads `name` as an `i64` (exactly 8 bytes; see [`sysctl_u32`]).
+///
+/// # Errors
+/// As [`sysctl_u32`].
+///
+/// # References
+#[doc = man3!()]
+pub fn sysctl_i64(name: &str) -> Result<i64> {
+    sys::read_number(name)
+}
+
+/// Translates a name into its [`Mib`].
+///
+/// ```
+/// # #[cfg(not(target_os = "linux"))] {
+/// let mib = bsd_sysctl::name_to_mib("kern.ostype")?;
+/// assert_eq!(&*mib, &[1, 1]); // CTL_KERN, KERN_OSTYPE
+/// # }
+/// # Ok::<(), bsd_sysctl::Errno>(())
+/// ```
+///
+/// # Errors
+/// `EINVAL` for a bad name; `ENOENT` for an unknown one.
+///
+/// # Platforms
+/// FreeBSD, DragonFly, Apple, NetBSD: `sysctlnametomib`. OpenBSD: the
+/// crate's table (`kern`, `hw` and `vm` names). Not on Linux, which has no
+/// numeric names.
+///
+/// # References
+#[doc = man3!()]
+#[doc(alias = "nametomib")]
+#[cfg(not(target_os = "linux"))]
+pub fn name_to_mib(name: &str) -> Result<Mib> {
+    sys::name_to_mib(name)
+}

@@ -1,0 +1,402 @@
+//! The decoders against the bytes each kernel writes.
+
+use super::*;
+
+fn ne32(v: &[i32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_ne_bytes()).collect()
+}
+
+/// A `struct timeval` as each platform's kernel writes it.
+fn timeval_fixture(layout: &Layout, sec: i64, usec: i64) -> Vec<u8> {
+    let mut b = Vec::new();
+    match layout.time_t {
+        4 => b.extend_from_slice(&(sec as i32).to_ne_bytes()),
+        _ => b.extend_from_slice(&sec.to_ne_bytes()),
+    }
+    match layout.suseconds {
+        4 => b.extend_from_slice(&(usec as i32).to_ne_bytes()),
+        _ => b.extend_from_slice(&usec.to_ne_bytes()),
+    }
+    // Trailing padding: what the kernel leaves there must not matter.
+    b.resize(layout.timeval, 0xAA);
+    b
+}
+
+#[test]
+fn timeval_every_layout() {
+    for (layout, size) in [
+        (Layout::FREEBSD_LP64, 16),
+        (Layout::FREEBSD_I386, 8),
+        (Layout::DRAGONFLY, 16),
+        (Layout::NETBSD_LP64, 16),
+        (Layout::NETBSD_I386, 12),
+        (Layout::OPENBSD_LP64, 16),
+        (Layout::APPLE, 16),
+        (Layout::LINUX_LP64, 16),
+    ] {
+        let b = timeval_fixture(&layout, 1_700_000_000, 123_456);
+        assert_eq!(b.len(), size, "{layout:?}");
+        let tv = decode_timeval(&b, &layout).unwrap();
+        assert_eq!(
+            tv,
+            Timeval {
+                sec: 1_700_000_000,
+                usec: 123_456
+            }
+        );
+        assert_eq!(
+            decode(Kind::Opaque, "S,timeval", &b, &layout),
+            Ok(Value::Timeval(tv)),
+            "{layout:?}"
+        );
+        // Wrong sizes are EIO, never a misread.
+        assert_eq!(decode_timeval(&b[..b.len() - 1], &layout), Err(Errno::EIO));
+        let mut longer = b.clone();
+        longer.push(0);
+        assert_eq!(decode_timeval(&longer, &layout), Err(Errno::EIO));
+        // Encoding gives the kernel's layout back (padding zeroed).
+        let enc = encode(&Value::Timeval(tv), Kind::Opaque, &layout, false).unwrap();
+        assert_eq!(enc.len(), size);
+        assert_eq!(decode_timeval(&enc, &layout), Ok(tv));
+    }
+}
+
+#[test]
+fn timeval_native_matches_libc() {
+    let tv = libc::timeval {
+        tv_sec: 1_234_567_890,
+        tv_usec: 654_321,
+    };
+    // SAFETY: reading the bytes of a live, fully initialised struct as u8;
+    // padding (if any) is read as whatever it holds, which the decoder must
+    // ignore.
+    let bytes =
+        unsafe { core::slice::from_raw_parts((&tv as *const libc::timeval).cast::<u8>(), core::mem::size_of_val(&tv)) };
+    assert_eq!(
+        decode_timeval(bytes, &Layout::NATIVE),
+        Ok(Timeval {
+            sec: 1_234_567_890,
+            usec: 654_321
+        })
+    );
+}
+
+#[test]
+fn timespec_netbsd_boottime() {
+    // NetBSD's kern.boottime is a struct timespec { time_t; long }.
+    let mut b = 1_600_000_000i64.to_ne_bytes().to_vec();
+    b.extend_from_slice(&999_999_999i64.to_ne_bytes());
+    assert_eq!(
+        decode(Kind::Opaque, "S,timespec", &b, &Layout::NETBSD_LP64),
+        Ok(Value::Timeval(Timeval {
+            sec: 1_600_000_000,
+            usec: 999_999
+        }))
+    );
+    // i386: 64-bit time_t, 32-bit long, 4-byte alignment → 12 bytes.
+    let mut b = 1_600_000_000i64.to_ne_bytes().to_vec();
+    b.extend_from_slice(&5_000i32.to_ne_bytes());
+    assert_eq!(
+        decode_timespec(&b, &Layout::NETBSD_I386),
+        Ok(Timeval {
+            sec: 1_600_000_000,
+            usec: 5
+        })
+    );
+    assert_eq!(decode_timespec(&b[..11], &Layout::NETBSD_I386), Err(Errno::EIO));
+}
+
+#[test]
+fn clockinfo_every_layout() {
+    // FreeBSD: hz, tick, spare, stathz, profhz.
+    let b = ne32(&[1000, 1000, 0, 127, 8128]);
+    let ci = decode_clockinfo(&b, &Layout::FREEBSD_LP64).unwrap();
+    assert_eq!(
+        ci,
+        ClockInfo {
+            hz: 1000,
+            tick: 1000,
+            tickadj: None,
+            stathz: 127,
+            profhz: 8128
+        }
+    );
+    assert_eq!(
+        ci.to_string(),
+        "{ hz = 1000, tick = 1000, profhz = 8128, stathz = 127 }"
+    );
+    // Apple, NetBSD, DragonFly: the third int is tickadj.
+    let b = ne32(&[100, 10000, 40, 128, 1024]);
+    for layout in [Layout::APPLE, Layout::NETBSD_LP64, Layout::DRAGONFLY] {
+        let ci = decode_clockinfo(&b, &layout).unwrap();
+        assert_eq!(ci.tickadj, Some(40));
+        assert_eq!((ci.hz, ci.tick, ci.stathz, ci.profhz), (100, 10000, 128, 1024));
+        assert_eq!(
+            decode(Kind::Opaque, "S,clockinfo", &b, &layout),
+            Ok(Value::ClockInfo(ci))
+        );
+        assert_eq!(
+            encode(&Value::ClockInfo(ci), Kind::Opaque, &layout, false),
+            Ok(b.clone())
+        );
+    }
+    // OpenBSD ≥ 7.4: hz, tick, stathz, profhz; before: with tickadj.
+    let new = ne32(&[100, 10000, 100, 100]);
+    let ci = decode_clockinfo(&new, &Layout::OPENBSD_LP64).unwrap();
+    assert_eq!(
+        (ci.hz, ci.tick, ci.tickadj, ci.stathz, ci.profhz),
+        (100, 10000, None, 100, 100)
+    );
+    assert_eq!(
+        encode(&Value::ClockInfo(ci), Kind::Opaque, &Layout::OPENBSD_LP64, false),
+        Ok(new.clone())
+    );
+    let old = ne32(&[100, 10000, 5, 128, 1024]);
+    assert_eq!(decode_clockinfo(&old, &Layout::OPENBSD_LP64).unwrap().tickadj, Some(5));
+    // A 16-byte clockinfo is OpenBSD's only.
+    assert_eq!(decode_clockinfo(&new, &Layout::FREEBSD_LP64), Err(Errno::EIO));
+    assert_eq!(decode_clockinfo(&b[..19], &Layout::APPLE), Err(Errno::EIO));
+}
+
+#[test]
+fn loadavg_every_layout() {
+    // 64-bit: fixpt_t ldavg[3]; (pad 4) long fscale → 24 bytes.
+    let mut b = Vec::new();
+    for l in [246u32, 696, 1146] {
+        b.extend_from_slice(&l.to_ne_bytes());
+    }
+    let mut lp64 = b.clone();
+    lp64.extend_from_slice(&[0xAA; 4]);
+    lp64.extend_from_slice(&2048i64.to_ne_bytes());
+    for layout in [
+        Layout::FREEBSD_LP64,
+        Layout::APPLE,
+        Layout::NETBSD_LP64,
+        Layout::OPENBSD_LP64,
+        Layout::DRAGONFLY,
+    ] {
+        let la = decode_loadavg(&lp64, &layout).unwrap();
+        assert_eq!(
+            la,
+            LoadAvg {
+                ldavg: [246, 696, 1146],
+                fscale: 2048
+            }
+        );
+        assert_eq!(la.to_string(), "{ 0.12 0.34 0.56 }");
+        assert_eq!(
+            decode(Kind::Opaque, "S,loadavg", &lp64, &layout),
+            Ok(Value::LoadAvg(la))
+        );
+        let enc = encode(&Value::LoadAvg(la), Kind::Opaque, &layout, false).unwrap();
+        assert_eq!(decode_loadavg(&enc, &layout), Ok(la));
+    }
+    // 32-bit: 16 bytes.
+    let mut ilp32 = b.clone();
+    ilp32.extend_from_slice(&2048i32.to_ne_bytes());
+    assert_eq!(
+        decode_loadavg(&ilp32, &Layout::FREEBSD_I386).map(|l| l.to_string()),
+        Ok("{ 0.12 0.34 0.56 }".to_string())
+    );
+    assert_eq!(decode_loadavg(&ilp32, &Layout::FREEBSD_LP64), Err(Errno::EIO));
+    // A zero scale divides to infinity or NaN, never panics.
+    let z = LoadAvg {
+        ldavg: [1, 0, 0],
+        fscale: 0,
+    };
+    assert!(z.loads()[0].is_infinite() && z.loads()[1].is_nan());
+    let _ = z.to_string();
+}
+
+#[test]
+fn integers_of_every_width() {
+    let l = Layout::FREEBSD_LP64;
+    assert_eq!(decode(Kind::Int, "I", &7i32.to_ne_bytes(), &l), Ok(Value::I32(7)));
+    assert_eq!(
+        decode(Kind::UInt, "IU", &u32::MAX.to_ne_bytes(), &l),
+        Ok(Value::U32(u32::MAX))
+    );
+    assert_eq!(decode(Kind::Long, "L", &(-3i64).to_ne_bytes(), &l), Ok(Value::I64(-3)));
+    assert_eq!(decode(Kind::ULong, "LU", &9u64.to_ne_bytes(), &l), Ok(Value::U64(9)));
+    assert_eq!(
+        decode(Kind::Long, "L", &(-3i32).to_ne_bytes(), &Layout::FREEBSD_I386),
+        Ok(Value::I32(-3))
+    );
+    assert_eq!(decode(Kind::I8, "C", &[0xff], &l), Ok(Value::I8(-1)));
+    assert_eq!(decode(Kind::U8, "CU", &[0xff], &l), Ok(Value::U8(255)));
+    assert_eq!(decode(Kind::I16, "S", &(-2i16).to_ne_bytes(), &l), Ok(Value::I16(-2)));
+    assert_eq!(
+        decode(Kind::U16, "SU", &65535u16.to_ne_bytes(), &l),
+        Ok(Value::U16(65535))
+    );
+    assert_eq!(decode(Kind::I32, "I", &(-1i32).to_ne_bytes(), &l), Ok(Value::I32(-1)));
+    assert_eq!(decode(Kind::U32, "IU", &1u32.to_ne_bytes(), &l), Ok(Value::U32(1)));
+    assert_eq!(
+        decode(Kind::I64, "Q", &i64::MIN.to_ne_bytes(), &l),
+        Ok(Value::I64(i64::MIN))
+    );
+    assert_eq!(
+        decode(Kind::U64, "QU", &u64::MAX.to_ne_bytes(), &l),
+        Ok(Value::U64(u64::MAX))
+    );
+    // kern.cp_time: five longs.
+    let cp: Vec<u8> = [1i64, 2, 3, 4, 5].iter().flat_map(|x| x.to_ne_bytes()).collect();
+    let v = decode(Kind::Long, "LU", &cp, &l).unwrap();
+    assert_eq!(v.to_string(), "1 2 3 4 5");
+    // Lengths that are not a multiple of the width are EIO.
+    assert_eq!(decode(Kind::Int, "I", &[1, 2, 3], &l), Err(Errno::EIO));
+    assert_eq!(decode(Kind::U64, "QU", &[0; 12], &l), Err(Errno::EIO));
+    assert_eq!(decode(Kind::Int, "I", &[], &l), Ok(Value::Array(vec![])));
+}
+
+#[test]
+fn exact_width_reads() {
+    let l = Layout::NATIVE;
+    assert_eq!(decode_int(Kind::Int, &5i32.to_ne_bytes(), &l), Ok(5));
+    assert_eq!(decode_int(Kind::Int, &5i64.to_ne_bytes(), &l), Err(Errno::EIO));
+    assert_eq!(decode_int(Kind::String, b"5", &l), Err(Errno::EINVAL));
+}
+
+#[test]
+fn temperature_formats() {
+    // dev.cpu.0.temperature: "IK", 3181 deci-kelvin = 45.0 °C.
+    let v = decode(Kind::Int, "IK", &3181i32.to_ne_bytes(), &Layout::FREEBSD_LP64).unwrap();
+    assert_eq!(v.to_string(), "45.0C");
+    let v = decode(Kind::Int, "IK3", &318_150i32.to_ne_bytes(), &Layout::FREEBSD_LP64).unwrap();
+    assert_eq!(
+        v,
+        Value::Temperature(Temperature {
+            raw: 318_150,
+            precision: 3
+        })
+    );
+    assert_eq!(v.to_string(), "45.000C");
+}
+
+#[test]
+fn strings_and_bools() {
+    let l = Layout::NATIVE;
+    assert_eq!(
+        decode(Kind::String, "A", b"FreeBSD\0", &l),
+        Ok(Value::String("FreeBSD".into()))
+    );
+    assert_eq!(decode(Kind::String, "A", b"abc", &l), Ok(Value::String("abc".into())));
+    assert_eq!(
+        decode(Kind::String, "A", b"ab\0cd\0", &l),
+        Ok(Value::String("ab".into()))
+    );
+    assert_eq!(decode(Kind::String, "A", b"\xff\xfe\0", &l), Err(Errno::EILSEQ));
+    assert_eq!(decode(Kind::Bool, "B", &[1], &l), Ok(Value::Bool(true)));
+    assert_eq!(decode(Kind::Bool, "B", &[1, 0], &l), Err(Errno::EIO));
+    assert_eq!(decode(Kind::Node, "N", &[], &l), Err(Errno::EISDIR));
+    assert_eq!(
+        encode(&Value::from("host"), Kind::String, &l, true),
+        Ok(b"host\0".to_vec())
+    );
+    assert_eq!(
+        encode(&Value::from("host"), Kind::String, &l, false),
+        Ok(b"host".to_vec())
+    );
+    assert_eq!(
+        encode(&Value::from("a\0b"), Kind::String, &l, false),
+        Err(Errno::EINVAL)
+    );
+}
+
+#[test]
+fn unknown_structs_keep_their_bytes() {
+    let v = decode(Kind::Opaque, "S,vmtotal", &[1, 2, 3], &Layout::NATIVE).unwrap();
+    assert_eq!(
+        v,
+        Value::Struct {
+            format: "S,vmtotal".into(),
+            bytes: vec![1, 2, 3]
+        }
+    );
+    assert_eq!(v.to_string(), "Format:S,vmtotal Length:3 Dump:0x010203");
+    let long = Value::Struct {
+        format: "S,x".into(),
+        bytes: vec![0xab; 20],
+    };
+    assert_eq!(
+        long.to_string(),
+        format!("Format:S,x Length:20 Dump:0x{}...", "ab".repeat(16))
+    );
+}
+
+#[test]
+fn encoding_integers_checks_range() {
+    let l = Layout::FREEBSD_LP64;
+    assert_eq!(
+        encode(&Value::I64(5), Kind::Int, &l, false),
+        Ok(5i32.to_ne_bytes().to_vec())
+    );
+    assert_eq!(encode(&Value::I64(1 << 40), Kind::Int, &l, false), Err(Errno::ERANGE));
+    assert_eq!(encode(&Value::I32(-1), Kind::UInt, &l, false), Err(Errno::ERANGE));
+    assert_eq!(encode(&Value::from("5"), Kind::Int, &l, false), Err(Errno::EINVAL));
+    assert_eq!(
+        encode(&Value::U8(1), Kind::Long, &l, false),
+        Ok(1i64.to_ne_bytes().to_vec())
+    );
+    assert_eq!(
+        encode(&Value::Array(vec![Value::I32(1), Value::I32(2)]), Kind::I16, &l, false),
+        Ok([1i16.to_ne_bytes(), 2i16.to_ne_bytes()].concat())
+    );
+    assert_eq!(encode(&Value::Bool(true), Kind::Bool, &l, false), Ok(vec![1]));
+}
+
+#[test]
+fn ctime_format() {
+    // SAFETY: plain old data; all-zero is valid.
+    let mut tm: libc::tm = unsafe { core::mem::zeroed() };
+    tm.tm_wday = 4;
+    tm.tm_mon = 10;
+    tm.tm_mday = 3;
+    tm.tm_hour = 8;
+    tm.tm_min = 2;
+    tm.tm_sec = 9;
+    tm.tm_year = 86;
+    let mut s = String::new();
+    write_ctime(&mut s, &tm).unwrap();
+    assert_eq!(s, "Thu Nov  3 08:02:09 1986");
+    tm.tm_wday = 9;
+    s.clear();
+    write_ctime(&mut s, &tm).unwrap();
+    assert!(s.starts_with("??? Nov"));
+}
+
+#[test]
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn timeval_display_matches_ctime_r() {
+    let sec = 1_700_000_000i64;
+    let mut buf = [0u8; 64];
+    let t: libc::time_t = sec;
+    // SAFETY: buf has the 26 bytes ctime_r needs; t is a valid time_t.
+    let p = unsafe { libc::ctime_r(&t, buf.as_mut_ptr().cast()) };
+    assert!(!p.is_null());
+    let n = buf.iter().position(|&b| b == 0).unwrap();
+    let c = std::str::from_utf8(&buf[..n]).unwrap().trim_end_matches('\n');
+    let tv = Timeval { sec, usec: 42 };
+    assert_eq!(tv.to_string(), format!("{{ sec = {sec}, usec = 42 }} {c}"));
+    assert_eq!(
+        tv.to_system_time(),
+        std::time::UNIX_EPOCH.checked_add(core::time::Duration::new(1_700_000_000, 42_000))
+    );
+    assert_eq!(
+        Timeval {
+            sec: 0,
+            usec: 1_000_000
+        }
+        .to_system_time(),
+        None
+    );
+}
+
+#[test]
+fn value_accessors() {
+    assert_eq!(Value::U64(u64::MAX).as_i128(), Some(u64::MAX.into()));
+    assert_eq!(Value::from("x").as_i128(), None);
+    assert_eq!(Value::from("x").as_str(), Some("x"));
+    assert_eq!(Value::Bool(true).to_string(), "1");
+    assert!(Kind::ULong.is_integer() && !Kind::String.is_integer());
+}
