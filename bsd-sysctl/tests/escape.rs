@@ -22,11 +22,21 @@ fn a_dot_in_a_component_is_a_slash_in_the_name() {
         return;
     }
     let ifname = format!("b.{}", std::process::id() % 100_000);
-    let ok = Command::new("ip")
-        .args(["link", "add", &ifname, "type", "ifb"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "as root, `ip link add {ifname} type ifb` should work");
+    // Any virtual link type the kernel offers will do; which ones exist
+    // depends on the kernel's configuration, not on this crate.
+    let made = ["ifb", "dummy", "bridge"].into_iter().find(|kind| {
+        Command::new("ip")
+            .args(["link", "add", &ifname, "type", kind])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if made.is_none() {
+        // The pure escaping is unit-tested on every host; this test only
+        // adds a real entry when the kernel lets us make one.
+        eprintln!("SKIPPED: this kernel offers none of ifb, dummy, bridge (or `ip` is missing)");
+        return;
+    }
     let _link = Link(ifname.clone());
     let (base, n) = ifname.split_once('.').unwrap();
     let name = format!("net.ipv4.conf.{base}/{n}.forwarding");
