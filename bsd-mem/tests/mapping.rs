@@ -219,10 +219,8 @@ fn protect_checks_ranges_before_the_kernel() {
     assert_eq!(m.lock(5..5), Err(Errno::EINVAL));
     assert_eq!(m.unlock(..2 * page() + 1), Err(Errno::EINVAL));
     // SAFETY: refused before the kernel is called.
-    assert_eq!(
-        unsafe { m.advise_destructive(3.., bsd_mem::DestructiveAdvice::Free) },
-        Err(Errno::EINVAL)
-    );
+    let r = unsafe { m.advise_destructive(3.., bsd_mem::DestructiveAdvice::Free) };
+    assert_eq!(r, Err(Errno::EINVAL));
     // Nothing changed: still readable and writable, contents intact.
     assert_eq!(m.prot(), RW);
     m.as_mut_slice().unwrap().fill(5);
