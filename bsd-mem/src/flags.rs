@@ -115,7 +115,7 @@ bitflags::bitflags! {
 /// # Platforms
 /// `DontNeed` is here only off Linux: on the BSDs and Apple `MADV_DONTNEED`
 /// is advice (the pages keep their contents), while on Linux it discards
-/// private pages, so there it is [`DestructiveAdvice::DontNeed`].
+/// private pages, so there it is `DestructiveAdvice::DontNeed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Advice {

@@ -39,14 +39,14 @@
 //! FreeBSD, DragonFly, NetBSD, OpenBSD, Apple (macOS, iOS) and Linux, with
 //! the same calls everywhere. What differs:
 //! - `MADV_DONTNEED` discards private pages on Linux and is mere advice
-//!   elsewhere: it is [`DestructiveAdvice::DontNeed`] on Linux and
-//!   [`Advice::DontNeed`] elsewhere. `MADV_FREE` is destructive everywhere.
+//!   elsewhere: it is `DestructiveAdvice::DontNeed` on Linux and
+//!   `Advice::DontNeed` elsewhere. `MADV_FREE` is destructive everywhere.
 //! - Prefaulting ([`MapOptions::populate`]) is `MAP_POPULATE` on Linux and
 //!   `MADV_WILLNEED` (plus `MAP_PREFAULT_READ` on FreeBSD) elsewhere; huge
-//!   pages ([`MapOptions::huge_pages`]) exist on Linux and FreeBSD only.
+//!   pages (`MapOptions::huge_pages`) exist on Linux and FreeBSD only.
 //! - Flags and advice values beyond POSIX exist only on their platforms
 //!   (they are `cfg`'d, so using one elsewhere fails to compile).
-//! - Linux and the BSDs rounds up `msync`'s length; Apple refuses a
+//! - Linux and the BSDs round up `msync`'s length; Apple refuses a
 //!   zero-length `msync`: ranges here are never empty (EINVAL).
 //!
 //! Not portable, and not here: `mremap` (Linux), `minherit` (BSD),

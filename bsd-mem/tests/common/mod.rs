@@ -5,16 +5,20 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Whether every page of `ptr..ptr+len` is mapped, asked of the kernel
-/// (`mincore` fails with ENOMEM on an unmapped page) without touching it.
+/// without touching the memory: `msync` fails with ENOMEM if a page in the
+/// range is not mapped (POSIX), and `MS_ASYNC` changes nothing.
 pub fn mapped(ptr: *const u8, len: usize) -> bool {
     let page = bsd_mem::page_size();
     let start = ptr as usize & !(page - 1);
-    let pages = (ptr as usize + len - start).div_ceil(page);
-    let mut vec = vec![0u8; pages];
-    // SAFETY: mincore only reads the page tables and writes `pages` bytes
-    // into `vec`.
-    let r = unsafe { libc::mincore(start as *mut libc::c_void, pages * page, vec.as_mut_ptr().cast()) };
-    r == 0
+    let span = ptr as usize + len - start;
+    // SAFETY: msync with MS_ASYNC only schedules write-back of whatever is
+    // mapped there; it neither reads nor changes the memory.
+    let r = unsafe { libc::msync(start as *mut libc::c_void, span, libc::MS_ASYNC) };
+    if r == 0 {
+        return true;
+    }
+    assert_eq!(bsd_errno::Errno::last(), bsd_errno::Errno::ENOMEM, "msync");
+    false
 }
 
 /// A fresh path in the temporary directory, removed by the returned guard.
