@@ -15,7 +15,10 @@ fn main() -> Result<(), Errno> {
     let raw = mmap(None, 0, 2 * page, Prot::READ | Prot::WRITE, MapFlags::PRIVATE)?;
     println!("after two mappings: {:?}", registry::stats());
 
-    for p in [owned.as_ptr().wrapping_add(page + 10), raw.as_ptr().wrapping_add(page).cast_const()] {
+    for p in [
+        owned.as_ptr().wrapping_add(page + 10),
+        raw.as_ptr().wrapping_add(page).cast_const(),
+    ] {
         match registry::lookup(p) {
             Some(i) => println!(
                 "{p:p} is in {:p}+{} B, {:?}, owned by a Mapping: {}",

@@ -75,6 +75,10 @@
 //!   (`munmap_slice`) has no identity and is matched by base and length, as
 //!   in the seed; holding one past its `munmap` was already a broken promise
 //!   of [`Region::as_slice`].
+//! - **fork**: the registry's locks are ordinary locks. A child forked from
+//!   a multi-threaded process while another thread held one would wait for
+//!   ever; such a child should `exec` (or `_exit`) without mapping through
+//!   this crate, as with any lock of the parent.
 //! - Memory unmapped behind the registry's back (`libc::munmap` on a
 //!   recorded range) leaves a stale record; that is a broken `unsafe`
 //!   promise, and the registry cannot see it. A new mapping recorded at the

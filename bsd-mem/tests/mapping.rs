@@ -362,3 +362,56 @@ fn shared_anonymous_memory_is_shared_with_a_child() {
     assert!(libc::WIFEXITED(status));
     assert_eq!(m.as_slice().unwrap()[0], 77);
 }
+
+#[test]
+fn kernel_errors_come_back_as_errno() {
+    let tmp = TempFile::new(&vec![0u8; page()]);
+    let ro = std::fs::File::open(&tmp.0).unwrap();
+    // A shared read-only mapping of a read-only descriptor cannot become
+    // writable: EACCES from mprotect, and the record keeps READ.
+    // SAFETY: only this test uses the file.
+    let mut m = unsafe { MapOptions::new(page()).shared().prot(Prot::READ).map_file(&ro) }.unwrap();
+    assert_eq!(m.protect(.., RW), Err(Errno::EACCES));
+    assert_eq!(m.prot(), Prot::READ);
+    assert_eq!(registry::lookup(m.as_ptr()).unwrap().prot(), Prot::READ);
+    // Both SYNC and ASYNC.
+    assert_eq!(m.sync(.., SyncFlags::SYNC | SyncFlags::ASYNC), Err(Errno::EINVAL));
+    drop(m);
+    // A directory cannot be mapped.
+    let dir = std::fs::File::open(std::env::temp_dir()).unwrap();
+    // SAFETY: refused by the kernel.
+    let r = unsafe { MapOptions::new(page()).prot(Prot::READ).map_file(&dir) };
+    assert_eq!(r.err(), Some(Errno::ENODEV));
+    assert_eq!(
+        mmap(Some(dir.as_fd()), 0, page(), Prot::READ, MapFlags::PRIVATE),
+        Err(Errno::ENODEV)
+    );
+    #[cfg(target_os = "linux")]
+    {
+        // An O_PATH descriptor is not open for reading: EBADF.
+        use std::os::unix::fs::OpenOptionsExt;
+        let path_only = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_PATH)
+            .open(&tmp.0)
+            .unwrap();
+        assert_eq!(
+            mmap(Some(path_only.as_fd()), 0, page(), Prot::READ, MapFlags::PRIVATE),
+            Err(Errno::EBADF)
+        );
+    }
+    // A file that cannot be written back to cannot be mapped shared and writable.
+    assert_eq!(
+        mmap(Some(ro.as_fd()), 0, page(), RW, MapFlags::SHARED),
+        Err(Errno::EACCES)
+    );
+}
+
+#[test]
+fn handles_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Mapping>();
+    check::<bsd_mem::Region>();
+    check::<bsd_mem::MappingInfo>();
+    check::<MapOptions>();
+}
