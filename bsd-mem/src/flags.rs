@@ -131,6 +131,10 @@ pub enum Advice {
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     DontNeed,
     /// Do not make the range available to a forked child (`MADV_DONTFORK`).
+    ///
+    /// The child then faults on any access to the range, including through a
+    /// [`Mapping`](crate::Mapping) it inherited: avoiding that is part of
+    /// what the (`unsafe`) `fork` requires of its caller.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     DontFork,
     /// Undo `DontFork` (`MADV_DOFORK`).

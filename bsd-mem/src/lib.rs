@@ -85,6 +85,7 @@ mod flags;
 mod mapping;
 mod range;
 mod region;
+#[doc(alias = "mmapper")]
 pub mod registry;
 mod sys;
 

@@ -448,8 +448,9 @@ impl MapOptions {
     /// nobody else changes. For a file mapping that is true only if, while
     /// the mapping lives, no other process or mapping writes the mapped part
     /// of the file (a shared mapping sees such writes at once; a private one
-    /// sees them on pages it has not written), and nobody truncates the file
-    /// below the mapped part (access then raises SIGBUS).
+    /// sees them on pages it has not written). And the mapped part must lie
+    /// inside the file for as long as it is used: pages past the end of the
+    /// file (mapped too long, or truncated since) raise SIGBUS when touched.
     ///
     /// # Errors
     /// - EINVAL: the length is 0; the offset is too large for `off_t`;
