@@ -31,6 +31,7 @@
 //! - On both: `protect` (`mprotect`), `advise` and `advise_destructive`
 //!   (`madvise`), `sync` (`msync`), `lock`/`unlock` (`mlock`). Ranges are
 //!   byte ranges of the mapping, checked before the system call.
+//! - [`lock_all`] / [`unlock_all`] (`mlockall`), process-wide.
 //! - [`registry`]: [`lookup`](registry::lookup) of the mapping holding any
 //!   address, [`stats`](registry::stats), and how the registry is built.
 //! - [`page_size`].
@@ -82,6 +83,7 @@ macro_rules! man_links {
 pub(crate) use man_links;
 
 mod flags;
+mod lock_all;
 mod mapping;
 mod range;
 mod region;
@@ -90,6 +92,7 @@ pub mod registry;
 mod sys;
 
 pub use flags::{Advice, DestructiveAdvice, MapFlags, Prot, SyncFlags};
+pub use lock_all::{lock_all, unlock_all, LockAllFlags};
 pub use mapping::{MapOptions, Mapping};
 pub use region::{mmap, munmap, munmap_slice, Region};
 pub use registry::MappingInfo;

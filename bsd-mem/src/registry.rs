@@ -380,10 +380,11 @@ pub struct Stats {
 /// Finds the live mapping that contains `ptr`, interior pointers included.
 ///
 /// Cost: an ordered search in the registry's index under its read lock,
-/// then a read of the record in its shard. If the candidate is being
-/// unmapped, this waits for the `munmap` to finish and searches again, so
-/// it never returns a mapping the kernel has already removed. See the
-/// module doc for the numbers.
+/// then a read of the nearest record in its shard (none if no mapping lies
+/// below the address). If that record is being unmapped, this waits for
+/// the `munmap` to finish and searches again, so it neither returns a
+/// mapping the kernel has already removed nor misses one placed over it.
+/// See the module doc for the numbers.
 ///
 /// ```
 /// let m = bsd_mem::Mapping::anonymous(3 * bsd_mem::page_size())?;
@@ -398,18 +399,26 @@ pub struct Stats {
 pub fn lookup<T: ?Sized>(ptr: *const T) -> Option<MappingInfo> {
     let addr = ptr.cast::<u8>() as usize;
     loop {
-        let (base, len, id) = {
+        // The nearest record at or below the address. It is the answer if it
+        // is live: live mappings do not overlap, so if it does not contain
+        // the address, no live mapping does. But it may be stale — unmapped
+        // by the kernel, its removal still under way — and then a live
+        // mapping placed since over its old range may hold the address.
+        let (base, id) = {
             let index = INDEX.0.read().unwrap_or_else(PoisonError::into_inner);
             match index.range(..=addr).next_back() {
-                Some((&base, &(len, id))) if addr - base < len => (base, len, id),
-                _ => return None,
+                Some((&base, &(_, id))) => (base, id),
+                None => return None,
             }
         };
+        // Reading the record waits for an unmap in progress: the record and
+        // its index entry change together under the shard's write lock.
         let t = shard_of(base).read();
         match t.map.get(&base) {
-            Some(rec) if rec.id == id && rec.len == len => return Some(MappingInfo::new(base, rec, addr - base)),
-            // Unmapped (or replaced) between the two reads: the index has
-            // changed too, as both change under the shard's lock. Again.
+            Some(rec) if rec.id == id => {
+                return (addr - base < rec.len).then(|| MappingInfo::new(base, rec, addr - base));
+            }
+            // Unmapped (or replaced) meanwhile: the index has changed too.
             _ => continue,
         }
     }

@@ -38,6 +38,15 @@ fn churn(seed: u64, cycles: usize) {
             unsafe { r.as_mut_slice()[0] = 2 };
             Live::Raw(r)
         };
+        // The newest mapping, at once: the kernel often placed it over a
+        // range another thread is just unmapping, whose record is on its
+        // way out.
+        let (p, n) = match &m {
+            Live::Owned(m) => (m.as_ptr(), m.len()),
+            Live::Raw(r) => (r.as_ptr().cast_const(), r.len()),
+        };
+        let found = registry::lookup(p.wrapping_add(n - 1)).map(|i| i.as_ptr());
+        assert_eq!(found, Some(p), "lookup of a new mapping {p:p}+{n}");
         live.push_back(m);
         if i % 97 == 0 {
             // Interior lookups of what this thread holds.
@@ -84,11 +93,41 @@ fn run_threads(cycles: usize) {
     }
 }
 
+/// Lookups of live mappings never miss while another thread maps and
+/// unmaps around them (the kernel reuses freed ranges at once, so stale
+/// records and new mappings overlap all the time).
+fn lookups_under_churn() {
+    let page = bsd_mem::page_size();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                churn(0x1234_5678, 1_000);
+            }
+        });
+        let held: Vec<Mapping> = (0..64)
+            .map(|i| Mapping::anonymous((1 + i % 16) * page).unwrap())
+            .collect();
+        for k in 0..200_000usize {
+            let m = &held[k % held.len()];
+            let off = (k * 7919) % m.len();
+            let info = registry::lookup(m.as_ptr().wrapping_add(off));
+            if info.map(|i| i.as_ptr()) != Some(m.as_ptr()) {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                panic!("lookup {k} of a live mapping at +{off} gave {info:?}");
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+}
+
 #[test]
 fn two_threads_map_and_unmap_and_everything_comes_back() {
-    // A short warm-up first: the C library keeps the stacks of finished
-    // threads and their malloc arenas mapped for reuse, which would count
-    // as lines of /proc/self/maps.
+    lookups_under_churn();
+    assert_eq!(registry::stats(), registry::Stats::default());
+    // A short warm-up before counting: the C library keeps the stacks of
+    // finished threads and their malloc arenas mapped for reuse, which
+    // would count as lines of /proc/self/maps.
     run_threads(1_000);
     assert_eq!(registry::stats(), registry::Stats::default());
     let maps_before = maps_lines();

@@ -114,3 +114,18 @@ pub(crate) unsafe fn munlock(addr: usize, len: usize) -> Result<()> {
     // SAFETY: munlock changes residency, not contents or access.
     check(unsafe { libc::munlock(addr as *const c_void, len) }).map(drop)
 }
+
+/// `mlockall(flags)`.
+#[inline]
+pub(crate) fn mlockall(flags: c_int) -> Result<()> {
+    // SAFETY: mlockall changes residency of the whole process, never
+    // contents or access; no memory is passed.
+    check(unsafe { libc::mlockall(flags) }).map(drop)
+}
+
+/// `munlockall()`.
+#[inline]
+pub(crate) fn munlockall() -> Result<()> {
+    // SAFETY: as for mlockall.
+    check(unsafe { libc::munlockall() }).map(drop)
+}
