@@ -80,7 +80,12 @@ use std::path::Path;
 /// [`Layout::NetBsd`]: crate::Layout::NetBsd
 /// [`Layout::OpenBsd`]: crate::Layout::OpenBsd
 /// [`Layout::Apple`]: crate::Layout::Apple
-#[doc(alias = "ReadDirent", alias = "Getdirentries", alias = "getdents", alias = "getdents64")]
+#[doc(
+    alias = "ReadDirent",
+    alias = "Getdirentries",
+    alias = "getdents",
+    alias = "getdents64"
+)]
 #[inline]
 pub fn read_dirent(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     sys::read_dirent(fd, buf)

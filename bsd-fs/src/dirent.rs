@@ -27,6 +27,16 @@ pub(crate) mod dt {
     pub const WHT: u8 = 14;
 }
 
+/// `S_IFWHT` from `<sys/stat.h>` (the same value on FreeBSD, DragonFly,
+/// NetBSD and Apple; OpenBSD and Linux have no whiteouts); `libc` lacks it.
+#[cfg(any(
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_vendor = "apple"
+))]
+const S_IFWHT: libc::mode_t = 0o160000;
+
 /// The type of a directory entry, from the record's `d_type` (or from
 /// `fstatat` when the kernel did not say; see [`Dirent::file_type_at`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -99,8 +109,13 @@ impl FileType {
             libc::S_IFREG => FileType::Regular,
             libc::S_IFLNK => FileType::Symlink,
             libc::S_IFSOCK => FileType::Socket,
-            #[cfg(not(target_os = "linux"))]
-            libc::S_IFWHT => FileType::Whiteout,
+            #[cfg(any(
+                target_os = "freebsd",
+                target_os = "dragonfly",
+                target_os = "netbsd",
+                target_vendor = "apple"
+            ))]
+            S_IFWHT => FileType::Whiteout,
             _ => FileType::Unknown,
         }
     }
@@ -378,7 +393,8 @@ pub(crate) struct Record {
 
 impl Record {
     /// The name without its NUL (`rec` is the buffer from this record's
-    /// start).
+    /// start). Used by the buffered stream, to skip `.` and `..`.
+    #[cfg(not(target_vendor = "apple"))]
     pub fn name<'a>(&self, rec: &'a [u8]) -> &'a [u8] {
         rec.get(self.name_start..self.name_start + self.name_len)
             .unwrap_or_default()
@@ -429,7 +445,10 @@ pub(crate) fn parse_record(layout: Layout, rec: &[u8]) -> Result<Record> {
             CStr::from_bytes_with_nul(with_nul).map_err(|_| Errno::EINVAL)?;
             n
         }
-        None => CStr::from_bytes_until_nul(body).map_err(|_| Errno::EINVAL)?.to_bytes().len(),
+        None => CStr::from_bytes_until_nul(body)
+            .map_err(|_| Errno::EINVAL)?
+            .to_bytes()
+            .len(),
     };
     if name_len == 0 {
         return Err(Errno::EINVAL);

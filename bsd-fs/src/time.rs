@@ -444,9 +444,19 @@ mod tests {
         assert!(Timespec::new(-5, 0).to_c().is_ok());
         assert!(Timespec::new(5, NANOS_PER_SEC - 1).to_c().is_ok());
         // Markers ignore the seconds, even out-of-range ones.
-        let now = Timespec { sec: i64::MAX, ..Timespec::NOW }.to_c().unwrap();
+        let now = Timespec {
+            sec: i64::MAX,
+            ..Timespec::NOW
+        }
+        .to_c()
+        .unwrap();
         assert_eq!((now.tv_sec, now.tv_nsec), (0, libc::UTIME_NOW));
-        let omit = Timespec { sec: -1, ..Timespec::OMIT }.to_c().unwrap();
+        let omit = Timespec {
+            sec: -1,
+            ..Timespec::OMIT
+        }
+        .to_c()
+        .unwrap();
         assert_eq!((omit.tv_sec, omit.tv_nsec), (0, libc::UTIME_OMIT));
         assert_eq!(Timeval::new(0, 1_000_000).to_c().err(), Some(Errno::EINVAL));
         assert_eq!(Timeval::new(0, -1).to_c().err(), Some(Errno::EINVAL));
@@ -461,7 +471,10 @@ mod tests {
             (UNIX_EPOCH + Duration::new(1, 1), Timespec::new(1, 1)),
             (UNIX_EPOCH - Duration::new(0, 1), Timespec::new(-1, 999_999_999)),
             (UNIX_EPOCH - Duration::new(1, 0), Timespec::new(-1, 0)),
-            (UNIX_EPOCH - Duration::new(86_400 * 365, 250_000_000), Timespec::new(-86_400 * 365 - 1, 750_000_000)),
+            (
+                UNIX_EPOCH - Duration::new(86_400 * 365, 250_000_000),
+                Timespec::new(-86_400 * 365 - 1, 750_000_000),
+            ),
         ];
         for (st, ts) in cases {
             assert_eq!(Timespec::try_from(st), Ok(ts));

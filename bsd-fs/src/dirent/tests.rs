@@ -39,11 +39,11 @@ mod fixtures {
     /// d_namlen u16, pad u16, name; records 8-aligned (GENERIC_DIRSIZ).
     pub fn freebsd() -> Vec<u8> {
         cat(&[
-            &[2, 0, 0, 0, 0, 0, 0, 0], // d_fileno
+            &[2, 0, 0, 0, 0, 0, 0, 0],    // d_fileno
             &[0x0c, 0, 0, 0, 0, 0, 0, 0], // d_off
-            &[32, 0],                  // d_reclen = (24 + 1 + 1 + 7) & !7
-            &[4, 0],                   // d_type DT_DIR, pad
-            &[1, 0, 0, 0],             // d_namlen, pad
+            &[32, 0],                     // d_reclen = (24 + 1 + 1 + 7) & !7
+            &[4, 0],                      // d_type DT_DIR, pad
+            &[1, 0, 0, 0],                // d_namlen, pad
             b".\0",
             &[0; 6],
             &[1, 0, 0, 0, 0, 0, 0, 0],
@@ -284,7 +284,10 @@ fn encoder_errors() {
         assert_eq!(layout.write_record(&mut buf, 1, 0, 8, b""), Err(Errno::EINVAL));
         assert_eq!(layout.write_record(&mut buf, 1, 0, 8, b"a\0b"), Err(Errno::EINVAL));
         let need = layout.record_len(3);
-        assert_eq!(layout.write_record(&mut buf[..need - 1], 1, 0, 8, b"abc"), Err(Errno::EINVAL));
+        assert_eq!(
+            layout.write_record(&mut buf[..need - 1], 1, 0, 8, b"abc"),
+            Err(Errno::EINVAL)
+        );
         assert_eq!(layout.write_record(&mut buf[..need], 1, 0, 8, b"abc"), Ok(need));
         let long = vec![b'n'; layout.max_name_len() + 1];
         let mut big = vec![0u8; 1 << 17];
@@ -325,7 +328,11 @@ fn assert_corrupt(buf: &[u8], layout: Layout, ok: usize, what: &str) {
     for i in 0..ok {
         assert!(matches!(it.next(), Some(Ok(_))), "{layout:?} {what}: record {i}");
     }
-    assert_eq!(it.next().map(|r| r.err()), Some(Some(Errno::EINVAL)), "{layout:?} {what}");
+    assert_eq!(
+        it.next().map(|r| r.err()),
+        Some(Some(Errno::EINVAL)),
+        "{layout:?} {what}"
+    );
     assert!(it.next().is_none(), "{layout:?} {what}: iteration must end");
     assert!(it.next().is_none(), "{layout:?} {what}: and stay ended");
 }
@@ -437,7 +444,9 @@ fn random_buffers_terminate() {
                 for k in 0..(rand() % 5) {
                     let name = vec![b'a' + (k as u8); 1 + (rand() % 20) as usize];
                     let mut r = vec![0u8; layout.record_len(name.len())];
-                    layout.write_record(&mut r, rand(), 0, (rand() % 16) as u8, &name).unwrap();
+                    layout
+                        .write_record(&mut r, rand(), 0, (rand() % 16) as u8, &name)
+                        .unwrap();
                     buf.extend_from_slice(&r);
                 }
                 for _ in 0..(rand() % 4) {
@@ -534,7 +543,10 @@ fn native_layout_matches_libc_dirent() {
     #[cfg(target_os = "linux")]
     {
         // libc's Linux `dirent` is glibc's 64-bit layout, which is getdents64's.
-        assert_eq!(core::mem::offset_of!(libc::dirent64, d_name), Layout::Linux.name_offset());
+        assert_eq!(
+            core::mem::offset_of!(libc::dirent64, d_name),
+            Layout::Linux.name_offset()
+        );
         assert_eq!(core::mem::offset_of!(libc::dirent64, d_reclen), 16);
         assert_eq!(core::mem::offset_of!(libc::dirent64, d_type), 18);
     }
@@ -551,7 +563,10 @@ fn dirent_accessors() {
     assert_eq!(d.file_name(), "hello");
     assert!(!d.is_dot_or_dotdot());
     let e = d.to_entry();
-    assert_eq!((e.ino(), e.file_type(), e.file_name()), (9, FileType::Regular, OsStr::new("hello")));
+    assert_eq!(
+        (e.ino(), e.file_type(), e.file_name()),
+        (9, FileType::Regular, OsStr::new("hello"))
+    );
     assert_eq!(e.into_file_name(), "hello");
     assert!(format!("{d:?}").contains("hello"));
     let it = Dirents::with_layout(&buf, Layout::Linux);

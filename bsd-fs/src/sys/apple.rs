@@ -17,7 +17,7 @@
 //!
 //! [`Layout::Apple`]: crate::Layout::Apple
 
-use crate::dirent::{is_dot_or_dotdot, Dirent, FileType, Layout};
+use crate::dirent::{Dirent, FileType, Layout};
 use bsd_errno::{check, Errno, Result};
 use core::ffi::CStr;
 use core::ptr::NonNull;
@@ -46,7 +46,11 @@ impl DirStream {
         // owns it, on failure it is still ours and closed below.
         let dir = unsafe { libc::fdopendir(raw) };
         match NonNull::new(dir) {
-            Some(dir) => Ok(DirStream { dir, fd: raw, done: false }),
+            Some(dir) => Ok(DirStream {
+                dir,
+                fd: raw,
+                done: false,
+            }),
             None => {
                 let err = Errno::last();
                 // SAFETY: fdopendir failed, so `raw` is still ours.

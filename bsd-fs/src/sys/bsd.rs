@@ -15,27 +15,37 @@
 use bsd_errno::{check, Result};
 use std::os::fd::{AsRawFd, BorrowedFd};
 
-#[cfg(target_os = "freebsd")]
-extern "C" {
-    fn getdirentries(fd: libc::c_int, buf: *mut libc::c_char, nbytes: libc::size_t, basep: *mut libc::off_t)
-        -> libc::ssize_t;
-}
+mod ffi {
+    #[cfg(target_os = "freebsd")]
+    extern "C" {
+        pub fn getdirentries(
+            fd: libc::c_int,
+            buf: *mut libc::c_char,
+            nbytes: libc::size_t,
+            basep: *mut libc::off_t,
+        ) -> libc::ssize_t;
+    }
 
-#[cfg(target_os = "dragonfly")]
-extern "C" {
-    fn getdirentries(fd: libc::c_int, buf: *mut libc::c_char, nbytes: libc::c_int, basep: *mut libc::c_long)
-        -> libc::c_int;
-}
+    #[cfg(target_os = "dragonfly")]
+    extern "C" {
+        pub fn getdirentries(
+            fd: libc::c_int,
+            buf: *mut libc::c_char,
+            nbytes: libc::c_int,
+            basep: *mut libc::c_long,
+        ) -> libc::c_int;
+    }
 
-#[cfg(target_os = "netbsd")]
-extern "C" {
-    #[link_name = "__getdents30"]
-    fn getdents(fd: libc::c_int, buf: *mut libc::c_char, nbytes: libc::size_t) -> libc::c_int;
-}
+    #[cfg(target_os = "netbsd")]
+    extern "C" {
+        #[link_name = "__getdents30"]
+        pub fn getdents(fd: libc::c_int, buf: *mut libc::c_char, nbytes: libc::size_t) -> libc::c_int;
+    }
 
-#[cfg(target_os = "openbsd")]
-extern "C" {
-    fn getdents(fd: libc::c_int, buf: *mut libc::c_void, nbytes: libc::size_t) -> libc::c_int;
+    #[cfg(target_os = "openbsd")]
+    extern "C" {
+        pub fn getdents(fd: libc::c_int, buf: *mut libc::c_void, nbytes: libc::size_t) -> libc::c_int;
+    }
 }
 
 /// Fills `buf` with the native layout's records; 0 at the end of the
@@ -52,19 +62,19 @@ pub(crate) unsafe fn getdents(fd: BorrowedFd<'_>, buf: *mut u8, len: usize) -> R
         let mut base: libc::off_t = 0;
         // SAFETY: `buf` is writable for `len` bytes (caller); `base` is a
         // valid out-pointer for the call.
-        check(unsafe { getdirentries(fd.as_raw_fd(), buf.cast(), len, &mut base) })?
+        check(unsafe { ffi::getdirentries(fd.as_raw_fd(), buf.cast(), len, &mut base) })?
     };
     #[cfg(target_os = "dragonfly")]
     let n = {
         let mut base: libc::c_long = 0;
         // SAFETY: as above; `len` fits an int.
-        check(unsafe { getdirentries(fd.as_raw_fd(), buf.cast(), len as libc::c_int, &mut base) })?
+        check(unsafe { ffi::getdirentries(fd.as_raw_fd(), buf.cast(), len as libc::c_int, &mut base) })?
     };
     #[cfg(target_os = "netbsd")]
     // SAFETY: `buf` is writable for `len` bytes (caller).
-    let n = check(unsafe { getdents(fd.as_raw_fd(), buf.cast(), len) })?;
+    let n = check(unsafe { ffi::getdents(fd.as_raw_fd(), buf.cast(), len) })?;
     #[cfg(target_os = "openbsd")]
     // SAFETY: `buf` is writable for `len` bytes (caller).
-    let n = check(unsafe { getdents(fd.as_raw_fd(), buf.cast(), len) })?;
+    let n = check(unsafe { ffi::getdents(fd.as_raw_fd(), buf.cast(), len) })?;
     Ok(n as usize)
 }

@@ -30,7 +30,14 @@ pub(crate) fn seek_start(fd: BorrowedFd<'_>) -> Result<()> {
 pub(crate) fn fstatat_type(dirfd: BorrowedFd<'_>, name: &CStr) -> Result<FileType> {
     let mut st = MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` is NUL-terminated and `st` is writable for one stat.
-    check(unsafe { libc::fstatat(dirfd.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) })?;
+    check(unsafe {
+        libc::fstatat(
+            dirfd.as_raw_fd(),
+            name.as_ptr(),
+            st.as_mut_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    })?;
     // SAFETY: fstatat succeeded, so it filled `st`.
     let st = unsafe { st.assume_init() };
     Ok(FileType::from_mode(st.st_mode))
@@ -38,7 +45,12 @@ pub(crate) fn fstatat_type(dirfd: BorrowedFd<'_>, name: &CStr) -> Result<FileTyp
 
 /// `utimensat(dirfd, path, times, flags)`.
 #[inline]
-pub(crate) fn utimensat(dirfd: BorrowedFd<'_>, path: &CStr, times: &[libc::timespec; 2], flags: libc::c_int) -> Result<()> {
+pub(crate) fn utimensat(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    times: &[libc::timespec; 2],
+    flags: libc::c_int,
+) -> Result<()> {
     // SAFETY: `path` is NUL-terminated, `times` points to two timespecs.
     check(unsafe { libc::utimensat(dirfd.as_raw_fd(), path.as_ptr(), times.as_ptr(), flags) })?;
     Ok(())
