@@ -247,15 +247,17 @@ impl Dir {
     /// What [`read_dirent`] fails with; `EINVAL` for a corrupt record (see
     /// [`Dirents`](crate::Dirents)); with
     /// [`resolve_types`](Dir::resolve_types), what `fstatat` fails with.
-    #[inline]
+    #[inline(always)]
     pub fn next_entry(&mut self) -> Option<Result<Dirent<'_>>> {
-        let resolve = self.resolve;
+        if !self.resolve {
+            return self.stream.next(self.dots);
+        }
         let fd = self.stream.as_fd().as_raw_fd();
         let mut entry = match self.stream.next(self.dots)? {
             Ok(e) => e,
             Err(e) => return Some(Err(e)),
         };
-        if resolve && entry.file_type == FileType::Unknown {
+        if entry.file_type == FileType::Unknown {
             // SAFETY: `fd` is the stream's descriptor, open while `self`
             // (which `entry` borrows) is alive.
             let dirfd = unsafe { BorrowedFd::borrow_raw(fd) };

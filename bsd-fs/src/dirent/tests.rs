@@ -573,3 +573,35 @@ fn dirent_accessors() {
     assert_eq!(it.size_hint(), (1, Some(2)));
     assert_eq!(it.remaining().len(), buf.len());
 }
+
+/// The word-at-a-time NUL search against the obvious one, on every length
+/// up to 40 and bytes chosen to trip the bit trick (0x01 and 0x80 next to
+/// zeros, 0xff).
+#[test]
+fn first_nul_matches_a_byte_loop() {
+    let alphabet = [0u8, 1, 0x80, 0xff, b'a', 0x7f, 0x81];
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for len in 0..40 {
+        for _ in 0..500 {
+            let v: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // Mostly non-zero, so the zero lands anywhere.
+                    let i = (seed % 20) as usize;
+                    alphabet[if i < alphabet.len() { i } else { 4 }]
+                })
+                .collect();
+            assert_eq!(first_nul(&v), v.iter().position(|&b| b == 0), "{v:?}");
+        }
+        // No zero at all, and a zero only at each position.
+        let mut v = vec![0x01u8; len];
+        assert_eq!(first_nul(&v), None);
+        for i in 0..len {
+            v[i] = 0;
+            assert_eq!(first_nul(&v), Some(i));
+            v[i] = 0x80;
+        }
+    }
+}

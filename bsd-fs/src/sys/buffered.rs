@@ -45,6 +45,7 @@ impl DirStream {
         })
     }
 
+    #[inline]
     pub(crate) fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
     }
@@ -95,24 +96,49 @@ impl DirStream {
         Ok(n != 0)
     }
 
-    /// The next entry, skipping `.` and `..` unless `dots`.
-    #[inline]
+    /// The buffer is used up: read more, or mark the end. `false` when
+    /// there is nothing more to return (the error, if any, in `err`).
+    /// Kept out of line, so the per-entry path stays small enough to
+    /// inline into the caller's loop.
+    #[inline(never)]
+    #[cold]
+    fn refill(&mut self, err: &mut Option<Errno>) -> bool {
+        if self.done {
+            return false;
+        }
+        match self.fill() {
+            Ok(true) => true,
+            Ok(false) => {
+                self.done = true;
+                false
+            }
+            Err(e) => {
+                self.done = true;
+                *err = Some(e);
+                false
+            }
+        }
+    }
+
+    /// A corrupt buffer ends the stream: nothing after it can be trusted.
+    #[inline(never)]
+    #[cold]
+    fn corrupt(&mut self) {
+        self.buf.clear();
+        self.pos = 0;
+        self.done = true;
+    }
+
+    /// The next entry, skipping `.` and `..` unless `dots`. Inlined into
+    /// the caller's loop: the value is returned in registers, not through
+    /// memory the caller reads back.
+    #[inline(always)]
     pub(crate) fn next(&mut self, dots: bool) -> Option<Result<Dirent<'_>>> {
         let (start, rec) = loop {
             if self.pos >= self.buf.len() {
-                if self.done {
-                    return None;
-                }
-                match self.fill() {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        self.done = true;
-                        return None;
-                    }
-                    Err(e) => {
-                        self.done = true;
-                        return Some(Err(e));
-                    }
+                let mut err = None;
+                if !self.refill(&mut err) {
+                    return err.map(Err);
                 }
             }
             let start = self.pos;
@@ -125,15 +151,14 @@ impl DirStream {
                     }
                 }
                 Err(e) => {
-                    // A corrupt buffer ends the stream: nothing after it
-                    // can be trusted.
-                    self.buf.clear();
-                    self.pos = 0;
-                    self.done = true;
+                    self.corrupt();
                     return Some(Err(e));
                 }
             }
         };
-        Some(Dirent::from_record(self.buf.get(start..).unwrap_or_default(), &rec))
+        // SAFETY: `rec` was parsed from `self.buf[start..]`, and the buffer
+        // has not been written since (only `fill` writes it, and the loop
+        // ends right after the parse).
+        Some(Ok(unsafe { rec.dirent(self.buf.get(start..).unwrap_or_default()) }))
     }
 }
