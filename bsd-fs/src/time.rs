@@ -284,7 +284,7 @@ bitflags::bitflags! {
 ///
 /// `times[0]` is the access time, `times[1]` the modification time. Either
 /// may be [`Timespec::NOW`] (the current time) or [`Timespec::OMIT`] (left
-/// unchanged). A relative `path` is looked up in `dirfd` (use [`CWD`] for
+/// unchanged). A relative `path` is looked up in `dirfd` (use [`CWD`](crate::CWD) for
 /// the current directory); an absolute one ignores it. With
 /// [`AtFlags::SYMLINK_NOFOLLOW`] a symbolic link's own times are set.
 ///
