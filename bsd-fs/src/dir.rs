@@ -41,9 +41,9 @@ use std::path::Path;
 /// # Errors
 /// - `EINVAL`: `buf` is too small for the next record (a buffer of a few
 ///   KiB always holds one).
-/// - `ENOTDIR`: `fd` is not a directory; `EBADF`: not open for reading.
-/// - `ENOENT`: the directory was removed (some file systems).
-/// - `EIO`, and what the file system reports.
+/// - `ENOTDIR`: `fd` is not a directory; `EBADF`: not open for reading
+///   (a Linux `O_PATH` descriptor).
+/// - `EIO`, and whatever else the file system reports.
 ///
 /// # Platforms
 /// - Linux: `getdents64` ([`Layout::Linux`]).
@@ -176,7 +176,8 @@ impl Dir {
     /// [`CWD`](crate::CWD)).
     ///
     /// # Errors
-    /// As [`Dir::open`]; `EBADF` or `ENOTDIR` for a bad `dirfd`.
+    /// As [`Dir::open`]; `ENOTDIR` when `dirfd` is not a directory and
+    /// `path` is relative.
     ///
     /// # References
     #[doc = crate::man_links!(2, "openat", "open", "openat", "openat", "openat", "openat")]
@@ -192,9 +193,10 @@ impl Dir {
     /// The `Dir` owns `fd` and closes it when dropped.
     ///
     /// # Errors
-    /// On Apple, `fdopendir`'s: `ENOTDIR`, `EBADF`. Elsewhere nothing is
-    /// checked here: a descriptor that is not a directory fails at the
-    /// first read with `ENOTDIR`.
+    /// Nothing is checked here on Linux and the BSDs: a descriptor that is
+    /// not a directory fails at the first read with `ENOTDIR` (`EBADF` if
+    /// it cannot be read). On Apple `fdopendir` checks at once and fails
+    /// with those.
     pub fn from_fd(fd: OwnedFd) -> Result<Dir> {
         Ok(Dir {
             stream: sys::DirStream::new(fd, Dir::DEFAULT_BUFFER_SIZE)?,

@@ -592,7 +592,8 @@ impl<'a> Dirent<'a> {
     ///
     /// # Errors
     /// What `fstatat` fails with: `ENOENT` if the entry was removed since it
-    /// was read, `EACCES` without search permission on the directory, …
+    /// was read (or `dirfd` is not the directory it came from), and the
+    /// like.
     ///
     /// # References
     #[doc = crate::man_links!(2, "fstatat", "stat", "fstatat", "fstatat", "fstatat", "fstatat")]

@@ -314,7 +314,9 @@ bitflags::bitflags! {
 ///   on some 32-bit targets); never truncated.
 /// - `ENOENT`, `ENOTDIR`, `ELOOP`, `ENAMETOOLONG`: the path does not lead
 ///   to a file.
-/// - `EPERM`/`EACCES`: not the owner (or not writable, for NOW); `EROFS`.
+/// - `EPERM`: a time other than NOW on a file we do not own; `EACCES`: NOW
+///   on a file we do not own and may not write, or a directory on the way
+///   we may not search. Then whatever the file system reports.
 ///
 /// # Platforms
 /// Linux, FreeBSD ≥ 10.3, NetBSD, OpenBSD, DragonFly and Apple ≥ 10.13
@@ -370,8 +372,8 @@ pub fn utimes_nano<P: AsRef<Path>>(path: P, times: &[Timespec; 2]) -> Result<()>
 /// enough when you own it).
 ///
 /// # Errors
-/// `EINVAL`/`EOVERFLOW` as [`utimensat`]; `EBADF`; `EPERM`/`EACCES`;
-/// `EROFS`.
+/// `EINVAL`/`EOVERFLOW` as [`utimensat`]; `EBADF` for a descriptor that
+/// is only a path (Linux `O_PATH`); `EPERM`/`EACCES` as [`utimensat`].
 ///
 /// # Platforms
 /// As [`utimensat`].
@@ -393,7 +395,8 @@ pub fn futimens<Fd: AsFd>(fd: Fd, times: &[Timespec; 2]) -> Result<()> {
 /// # Errors
 /// - `EINVAL`: microseconds outside `0..1_000_000`; a `path` with a NUL.
 /// - `EOVERFLOW`: seconds that do not fit `time_t`.
-/// - `ENOENT`, `ENOTDIR`, `ELOOP`, `EPERM`, `EACCES`, `EROFS`.
+/// - The path and permission errors of [`utimensat`] (`ENOENT`, `ELOOP`,
+///   `EPERM`, …).
 ///
 /// # References
 #[doc = crate::man_links!(2, "utimes", "utimes", "utimes", "utimes", "utimes", "utimes")]
@@ -409,8 +412,8 @@ pub fn utimes<P: AsRef<Path>>(path: P, times: &[Timeval; 2]) -> Result<()> {
 /// Prefer [`futimens`].
 ///
 /// # Errors
-/// `EINVAL`/`EOVERFLOW` as [`utimes`]; `EBADF`, `EPERM`, `EACCES`,
-/// `EROFS`.
+/// `EINVAL`/`EOVERFLOW` as [`utimes`]; `EBADF`, `EPERM` and `EACCES` as
+/// [`futimens`].
 ///
 /// # References
 #[doc = crate::man_links!(2, "futimes", "futimes", "futimes", "futimes", "futimes", "futimes")]

@@ -352,6 +352,31 @@ fn open_errors() {
     let file = std::fs::File::open(s.join("file")).unwrap();
     let mut buf = [0u8; 1024];
     assert_eq!(read_dirent(file.as_fd(), &mut buf), Err(Errno::ENOTDIR));
+
+    // A symbolic-link loop.
+    symlink("loop-b", s.join("loop-a")).unwrap();
+    symlink("loop-a", s.join("loop-b")).unwrap();
+    assert_eq!(Dir::open(s.join("loop-a")).err(), Some(Errno::ELOOP));
+    // A directory descriptor that is a file, with a relative path.
+    let file = std::fs::File::open(s.join("file")).unwrap();
+    assert_eq!(Dir::open_at(&file, "x").err(), Some(Errno::ENOTDIR));
+}
+
+/// A descriptor not open for reading (Linux O_PATH) cannot be read.
+#[cfg(target_os = "linux")]
+#[test]
+fn read_dirent_needs_a_readable_descriptor() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let s = Scratch::new("opath");
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+        .open(s.path())
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    assert_eq!(read_dirent(f.as_fd(), &mut buf), Err(Errno::EBADF));
+    let mut d = Dir::from_fd(f.into()).unwrap();
+    assert_eq!(d.next_entry().map(|r| r.err()), Some(Some(Errno::EBADF)));
 }
 
 #[test]

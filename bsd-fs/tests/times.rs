@@ -245,6 +245,34 @@ fn path_errors() {
     // A component that is a file.
     let f = file(&s, "plain");
     assert_eq!(utimes_nano(f.join("x"), &t), Err(Errno::ENOTDIR));
+    // A symbolic-link loop; a name longer than NAME_MAX.
+    symlink("loop-b", s.join("loop-a")).unwrap();
+    symlink("loop-a", s.join("loop-b")).unwrap();
+    assert_eq!(utimes_nano(s.join("loop-a"), &t), Err(Errno::ELOOP));
+    assert_eq!(utimes(s.join("loop-a"), &[Timeval::new(0, 0); 2]), Err(Errno::ELOOP));
+    // With SYMLINK_NOFOLLOW the loop is just a link.
+    utimensat(CWD, s.join("loop-a"), &t, AtFlags::SYMLINK_NOFOLLOW).unwrap();
+    assert_eq!(utimes_nano(s.join("n".repeat(300)), &t), Err(Errno::ENAMETOOLONG));
+}
+
+/// A descriptor opened only as a path (Linux O_PATH) cannot have its times
+/// set through it.
+#[cfg(target_os = "linux")]
+#[test]
+fn futimens_needs_a_real_descriptor() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let s = Scratch::new("ebadf");
+    let p = file(&s, "f");
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_PATH)
+        .open(&p)
+        .unwrap();
+    assert_eq!(futimens(&f, &[Timespec::NOW, Timespec::NOW]), Err(Errno::EBADF));
+    assert_eq!(
+        futimes(&f, &[Timeval::new(1, 0), Timeval::new(1, 0)]),
+        Err(Errno::EBADF)
+    );
 }
 
 #[test]
