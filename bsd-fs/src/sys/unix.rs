@@ -1,0 +1,81 @@
+//! The calls that are the same on every supported platform.
+
+use crate::dirent::FileType;
+use bsd_errno::{check, Result};
+use core::ffi::CStr;
+use core::mem::MaybeUninit;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+/// `openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)`.
+#[inline]
+pub(crate) fn open_dir_at(dirfd: BorrowedFd<'_>, path: &CStr) -> Result<OwnedFd> {
+    let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOCTTY;
+    // SAFETY: `path` is NUL-terminated; the call creates a descriptor and
+    // touches no memory of ours.
+    let fd = check(unsafe { libc::openat(dirfd.as_raw_fd(), path.as_ptr(), flags) })?;
+    // SAFETY: openat returned a new descriptor that nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// `lseek(fd, 0, SEEK_SET)`.
+#[cfg(not(target_vendor = "apple"))]
+#[inline]
+pub(crate) fn seek_start(fd: BorrowedFd<'_>) -> Result<()> {
+    // SAFETY: lseek touches no memory.
+    check(unsafe { libc::lseek(fd.as_raw_fd(), 0, libc::SEEK_SET) })?;
+    Ok(())
+}
+
+/// The type of `name` in `dirfd`, from `fstatat(.., AT_SYMLINK_NOFOLLOW)`.
+pub(crate) fn fstatat_type(dirfd: BorrowedFd<'_>, name: &CStr) -> Result<FileType> {
+    let mut st = MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `name` is NUL-terminated and `st` is writable for one stat.
+    check(unsafe {
+        libc::fstatat(
+            dirfd.as_raw_fd(),
+            name.as_ptr(),
+            st.as_mut_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    })?;
+    // SAFETY: fstatat succeeded, so it filled `st`.
+    let st = unsafe { st.assume_init() };
+    Ok(FileType::from_mode(st.st_mode))
+}
+
+/// `utimensat(dirfd, path, times, flags)`.
+#[inline]
+pub(crate) fn utimensat(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    times: &[libc::timespec; 2],
+    flags: libc::c_int,
+) -> Result<()> {
+    // SAFETY: `path` is NUL-terminated, `times` points to two timespecs.
+    check(unsafe { libc::utimensat(dirfd.as_raw_fd(), path.as_ptr(), times.as_ptr(), flags) })?;
+    Ok(())
+}
+
+/// `futimens(fd, times)`.
+#[inline]
+pub(crate) fn futimens(fd: BorrowedFd<'_>, times: &[libc::timespec; 2]) -> Result<()> {
+    // SAFETY: `times` points to two timespecs.
+    check(unsafe { libc::futimens(fd.as_raw_fd(), times.as_ptr()) })?;
+    Ok(())
+}
+
+/// `utimes(path, times)`.
+#[inline]
+pub(crate) fn utimes(path: &CStr, times: &[libc::timeval; 2]) -> Result<()> {
+    // SAFETY: `path` is NUL-terminated, `times` points to two timevals.
+    check(unsafe { libc::utimes(path.as_ptr(), times.as_ptr()) })?;
+    Ok(())
+}
+
+/// `futimes(fd, times)`.
+#[inline]
+pub(crate) fn futimes(fd: BorrowedFd<'_>, times: &[libc::timeval; 2]) -> Result<()> {
+    // SAFETY: `times` points to two timevals.
+    check(unsafe { libc::futimes(fd.as_raw_fd(), times.as_ptr()) })?;
+    Ok(())
+}
