@@ -40,7 +40,9 @@ fn rejected_unmaps_leave_the_mapping_alone() {
     assert_eq!(registry::lookup(r.as_ptr()).and_then(|i| i.region()), Some(r));
 
     munmap_slice(&*s).unwrap();
-    assert!(!mapped(r.as_ptr(), len), "the exact slice is unmapped");
+    // That the kernel really unmapped it is checked in tests/unmapped.rs,
+    // alone in its binary: here another test's mapping may take the
+    // address at once.
     assert_eq!(registry::lookup(r.as_ptr()), None);
 }
 
@@ -225,7 +227,7 @@ fn a_mapping_owns_its_memory() {
     assert_eq!(unsafe { Mapping::from_region(r) }.err(), Some(Errno::EINVAL));
     let p = m.as_ptr();
     drop(m);
-    assert!(!mapped(p, page()));
+    // (That the drop unmapped it in the kernel: tests/unmapped.rs.)
     assert_eq!(registry::lookup(p), None);
     assert_eq!(munmap(r), Err(Errno::EINVAL));
 }
