@@ -50,8 +50,11 @@ impl std::fmt::Debug for Compare<'_> {
     }
 }
 
-/// Samples taken of each contestant (odd, so the median is one sample).
+/// Samples taken of each contestant (odd, so the median is one sample)...
 const SAMPLES: usize = 21;
+/// ...unless one operation is so slow that 21 would overrun the budget
+/// threefold; then fewer, but never fewer than this.
+const MIN_SAMPLES: usize = 5;
 
 impl<'a> Compare<'a> {
     /// A comparison named `name` in `section`. Each call of a contestant's
@@ -102,6 +105,7 @@ impl<'a> Compare<'a> {
         let n = self.contestants.len().max(1);
         // Warm up and estimate one operation's cost.
         let mut iters = Vec::with_capacity(n);
+        let mut ests = Vec::with_capacity(n);
         let per_sample = self.budget.as_secs_f64() / (n * SAMPLES) as f64;
         for c in &mut self.contestants {
             (c.f)();
@@ -118,9 +122,19 @@ impl<'a> Compare<'a> {
                 k *= 4;
             };
             iters.push(((per_sample / est.max(1e-9)) as u64).clamp(1, 1 << 24));
+            ests.push(est);
         }
-        let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(SAMPLES); n];
-        for s in 0..SAMPLES {
+        // Slow operations (a whole directory listing) get fewer samples of
+        // one operation each, so a short budget stays short.
+        let slowest = ests.iter().copied().fold(0.0, f64::max);
+        let fit = (self.budget.as_secs_f64() / (n as f64 * slowest.max(1e-9))) as usize;
+        let rounds = if fit >= SAMPLES / 3 {
+            SAMPLES
+        } else {
+            (fit.max(MIN_SAMPLES)) | 1
+        };
+        let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); n];
+        for s in 0..rounds {
             // Rotate the order so no contestant always runs first.
             for j in 0..n {
                 let i = (j + s) % n;
