@@ -230,6 +230,7 @@ pub(crate) fn encode_period(scheme: TimerScheme, period: Duration) -> TimerSpec 
 ///
 /// Nanoseconds are used while they fit in 64 bits (until the year 2262),
 /// seconds (rounded up) after that.
+#[cfg(any(test, not(any(target_os = "dragonfly", target_os = "openbsd"))))]
 pub(crate) fn encode_deadline(scheme: TimerScheme, since_epoch: Duration) -> Option<TimerSpec> {
     let nanos = since_epoch.as_nanos();
     let fits = i64::try_from(nanos).is_ok();
@@ -269,6 +270,7 @@ pub(crate) fn encode_deadline(scheme: TimerScheme, since_epoch: Duration) -> Opt
 /// What a timer's `(fflags, data)` ask for, decoded: the period or deadline
 /// as a [`Duration`] and whether it is absolute. `None` for a negative
 /// period or unknown unit bits.
+#[cfg(any(test, target_os = "linux"))]
 pub(crate) fn decode_timer(scheme: TimerScheme, fflags: u32, data: i64) -> Option<(Duration, bool)> {
     let v = u64::try_from(data).ok()?;
     match scheme {
@@ -319,12 +321,14 @@ fn saturate(x: u128) -> i64 {
 
 /// The BSD wait-status word of a process that exited with `code`
 /// (`W_EXITCODE(code, 0)`), the same on every platform.
+#[cfg(any(test, target_os = "linux"))]
 pub(crate) const fn exit_status(code: i32) -> i64 {
     ((code & 0xff) << 8) as i64
 }
 
 /// The BSD wait-status word of a process killed by `sig` (with the core
 /// flag 0o200 if it dumped core).
+#[cfg(any(test, target_os = "linux"))]
 pub(crate) const fn signaled_status(sig: i32, core: bool) -> i64 {
     ((sig & 0o177) | if core { 0o200 } else { 0 }) as i64
 }

@@ -82,9 +82,12 @@ pub(super) fn attach(st: &mut State, ep: RawFd, kn: Knote) -> Result<u32> {
     let fd = raw_fd(kn.ident)?;
     let s = fstat(fd)?;
     let fmt = s.st_mode & libc::S_IFMT;
-    if fmt == libc::S_IFREG || fmt == libc::S_IFDIR {
+    if fmt == libc::S_IFDIR {
         return attach_file(st, ep, kn, fd, &s);
     }
+    // Regular files are refused by epoll (EPERM, handled below); trying
+    // first keeps anonymous inodes (eventfd, epoll, …) that a kernel may
+    // label S_IFREG working.
     let filter = kn.filter;
     // An existing registration of this number (the other filter's knote).
     let existing = st.fd_reg(fd).copied().filter(|r| r.gen != 0);
