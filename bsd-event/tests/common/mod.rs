@@ -72,6 +72,27 @@ pub fn wait_for(kq: &Kqueue, filter: Filter, ident: usize, within: Duration) -> 
     }
 }
 
+/// Waits (up to `within`) until an event of `filter` has been seen for
+/// each of `idents`; returns them in the order of `idents`.
+pub fn wait_all(kq: &Kqueue, filter: Filter, idents: &[usize], within: Duration) -> Vec<KEvent> {
+    let end = Instant::now() + within;
+    let mut got: Vec<Option<KEvent>> = vec![None; idents.len()];
+    let mut ev = [KEvent::zeroed(); 32];
+    while got.iter().any(Option::is_none) {
+        let left = end.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "timed out; seen {got:?}");
+        let n = kq.wait(&mut ev, Some(left)).expect("kevent");
+        for e in &ev[..n] {
+            if e.filter() == filter {
+                if let Some(i) = idents.iter().position(|&x| x == e.ident()) {
+                    got[i].get_or_insert(*e);
+                }
+            }
+        }
+    }
+    got.into_iter().flatten().collect()
+}
+
 /// Asserts no event of `filter` on `ident` arrives within [`QUIET`].
 pub fn assert_quiet(kq: &Kqueue, filter: Filter, ident: usize) {
     if let Some(e) = wait_for(kq, filter, ident, QUIET) {

@@ -490,17 +490,23 @@ impl Kqueue {
                 if fmt != libc::S_IFREG && fmt != libc::S_IFDIR && fmt != libc::S_IFLNK {
                     return Err(Errno::EINVAL);
                 }
+                let dir = fmt == libc::S_IFDIR;
                 let wd = vnode::watch(st, ep, fd)?;
+                let pwd = if dir { vnode::watch_parent(st, fd).unwrap_or(-1) } else { -1 };
                 kn.kind = Kind::Vnode {
                     wd,
+                    pwd,
                     dev: s.st_dev,
                     ino: s.st_ino,
                     size: s.st_size,
                     nlink: s.st_nlink,
-                    dir: fmt == libc::S_IFDIR,
+                    dir,
                 };
                 let slot = st.alloc(kn);
                 vnode::add_watcher(st, wd, slot);
+                if pwd >= 0 {
+                    vnode::add_watcher(st, pwd, slot);
+                }
                 Ok(slot)
             }
         }
@@ -606,9 +612,10 @@ impl Kqueue {
                 signal::unregister(sig);
                 Ok(())
             }
-            Kind::Vnode { wd, .. } => {
-                let wd = *wd;
+            Kind::Vnode { wd, pwd, .. } => {
+                let (wd, pwd) = (*wd, *pwd);
                 vnode::unwatch(st, wd, slot);
+                vnode::unwatch(st, pwd, slot);
                 st.release(slot);
                 Ok(())
             }

@@ -89,7 +89,18 @@ pub(super) enum Kind {
     Signal { sig: i32, seen: u64 },
     User { triggered: bool },
     Proc { pidfd: OwnedFd, exited: bool },
-    Vnode { wd: i32, dev: u64, ino: u64, size: i64, nlink: u64, dir: bool },
+    /// `pwd`: for a directory, the watch on its parent, which is where
+    /// its removal shows (inotify says nothing to a directory removed
+    /// while open).
+    Vnode {
+        wd: i32,
+        pwd: i32,
+        dev: u64,
+        ino: u64,
+        size: i64,
+        nlink: u64,
+        dir: bool,
+    },
 }
 
 /// One registered event.

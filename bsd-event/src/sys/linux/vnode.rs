@@ -81,6 +81,19 @@ pub(super) fn watch(st: &mut State, ep: RawFd, fd: RawFd) -> Result<i32> {
     wd.map_err(|e| if e == Errno::ENOENT { Errno::EBADF } else { e })
 }
 
+/// Watches the parent directory of the directory open as `fd` (through
+/// `/proc/self/fd/N/..`); the inotify instance must exist.
+pub(super) fn watch_parent(st: &mut State, fd: RawFd) -> Result<i32> {
+    let ino = st.inotify.as_ref().ok_or(Errno::EINVAL)?;
+    let mut buf = [0u8; 32];
+    let len = proc_path(fd, &mut buf).len() - 1;
+    let mut path = [0u8; 40];
+    path[..len].copy_from_slice(&buf[..len]);
+    path[len..len + 4].copy_from_slice(b"/..\0");
+    // SAFETY: `path` is NUL-terminated and lives for the call.
+    check(unsafe { libc::inotify_add_watch(ino.fd.as_raw_fd(), path.as_ptr().cast(), MASK) })
+}
+
 pub(super) fn add_watcher(st: &mut State, wd: i32, slot: u32) {
     if let Some(ino) = st.inotify.as_mut() {
         ino.watchers.entry(wd).or_default().push(slot);
@@ -167,21 +180,36 @@ fn on_event(st: &mut State, wd: i32, mask: u32) {
             }
             Kind::Vnode {
                 wd: w,
+                pwd,
                 dev,
                 ino,
                 size,
                 nlink,
                 dir,
             } => {
+                let from_parent = *pwd >= 0 && wd == *pwd && wd != *w;
                 if mask & libc::IN_IGNORED != 0 {
-                    *w = -1;
+                    if from_parent {
+                        *pwd = -1;
+                    } else {
+                        *w = -1;
+                    }
                 }
                 let now = i32::try_from(ident)
                     .ok()
                     .and_then(|fd| super::fd::fstat(fd).ok())
                     .filter(|s| (s.st_dev, s.st_ino) == (*dev, *ino))
                     .map(|s| (s.st_size, s.st_nlink));
-                let notes = notes_for(mask, *dir, (*size, *nlink), now);
+                let notes = if from_parent {
+                    // An entry of the parent went: was it this directory?
+                    let gone = libc::IN_DELETE | libc::IN_MOVED_FROM;
+                    match now {
+                        Some((_, 0)) if mask & gone != 0 && mask & libc::IN_ISDIR != 0 => NOTE_DELETE,
+                        _ => 0,
+                    }
+                } else {
+                    notes_for(mask, *dir, (*size, *nlink), now)
+                };
                 if let Some(n) = now {
                     (*size, *nlink) = n;
                 }
