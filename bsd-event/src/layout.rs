@@ -194,9 +194,7 @@ pub(crate) fn encode_period(scheme: TimerScheme, period: Duration) -> TimerSpec 
             fflags: 0,
             data: saturate(nanos / 1_000_000),
         },
-        TimerScheme::Bits {
-            useconds, nseconds, ..
-        } => {
+        TimerScheme::Bits { useconds, nseconds, .. } => {
             if nanos % 1_000 == 0 {
                 TimerSpec {
                     fflags: useconds,
@@ -337,7 +335,14 @@ pub(crate) const fn signaled_status(sig: i32, core: bool) -> i64 {
 mod tests {
     use super::*;
 
-    const ALL: [Os; 6] = [Os::FreeBsd, Os::DragonFly, Os::NetBsd, Os::OpenBsd, Os::Apple, Os::Linux];
+    const ALL: [Os; 6] = [
+        Os::FreeBsd,
+        Os::DragonFly,
+        Os::NetBsd,
+        Os::OpenBsd,
+        Os::Apple,
+        Os::Linux,
+    ];
 
     #[test]
     fn filter_numbers_per_platform() {
@@ -348,7 +353,10 @@ mod tests {
         assert_eq!(Os::Apple.filters().user, -10);
         assert_eq!(Os::Linux.filters(), Os::FreeBsd.filters());
         let n = Os::NetBsd.filters();
-        assert_eq!((n.read, n.write, n.vnode, n.proc_, n.signal, n.timer), (0, 1, 3, 4, 5, 6));
+        assert_eq!(
+            (n.read, n.write, n.vnode, n.proc_, n.signal, n.timer),
+            (0, 1, 3, 4, 5, 6)
+        );
         for os in ALL {
             let f = os.filters();
             let all = [f.read, f.write, f.vnode, f.proc_, f.signal, f.timer, f.user];
@@ -401,13 +409,31 @@ mod tests {
         let ns = Duration::from_nanos(1_000_001);
         let fb = Os::FreeBsd.timer_scheme();
         assert_eq!(encode_period(fb, us), TimerSpec { fflags: 4, data: 1500 });
-        assert_eq!(encode_period(fb, ns), TimerSpec { fflags: 8, data: 1_000_001 });
+        assert_eq!(
+            encode_period(fb, ns),
+            TimerSpec {
+                fflags: 8,
+                data: 1_000_001
+            }
+        );
         let ap = Os::Apple.timer_scheme();
         assert_eq!(encode_period(ap, us), TimerSpec { fflags: 2, data: 1500 });
-        assert_eq!(encode_period(ap, ns), TimerSpec { fflags: 4, data: 1_000_001 });
+        assert_eq!(
+            encode_period(ap, ns),
+            TimerSpec {
+                fflags: 4,
+                data: 1_000_001
+            }
+        );
         let nb = Os::NetBsd.timer_scheme();
         assert_eq!(encode_period(nb, us), TimerSpec { fflags: 2, data: 1500 });
-        assert_eq!(encode_period(nb, ns), TimerSpec { fflags: 3, data: 1_000_001 });
+        assert_eq!(
+            encode_period(nb, ns),
+            TimerSpec {
+                fflags: 3,
+                data: 1_000_001
+            }
+        );
         let ob = Os::OpenBsd.timer_scheme();
         assert_eq!(encode_period(ob, us), TimerSpec { fflags: 0, data: 2 });
         // DragonFly rounds up to whole milliseconds: never early.
@@ -435,7 +461,13 @@ mod tests {
         let s = encode_period(Os::FreeBsd.timer_scheme(), Duration::MAX);
         assert_eq!(s.data, i64::MAX);
         let s = encode_period(Os::FreeBsd.timer_scheme(), Duration::new(u64::MAX / 2, 1));
-        assert_eq!(s, TimerSpec { fflags: 8, data: i64::MAX });
+        assert_eq!(
+            s,
+            TimerSpec {
+                fflags: 8,
+                data: i64::MAX
+            }
+        );
     }
 
     #[test]
@@ -443,15 +475,24 @@ mod tests {
         let t = Duration::new(1_700_000_000, 5);
         assert_eq!(
             encode_deadline(Os::FreeBsd.timer_scheme(), t),
-            Some(TimerSpec { fflags: 0x18, data: 1_700_000_000_000_000_005 })
+            Some(TimerSpec {
+                fflags: 0x18,
+                data: 1_700_000_000_000_000_005
+            })
         );
         assert_eq!(
             encode_deadline(Os::Apple.timer_scheme(), t),
-            Some(TimerSpec { fflags: 0x0c, data: 1_700_000_000_000_000_005 })
+            Some(TimerSpec {
+                fflags: 0x0c,
+                data: 1_700_000_000_000_000_005
+            })
         );
         assert_eq!(
             encode_deadline(Os::NetBsd.timer_scheme(), t),
-            Some(TimerSpec { fflags: 0x13, data: 1_700_000_000_000_000_005 })
+            Some(TimerSpec {
+                fflags: 0x13,
+                data: 1_700_000_000_000_000_005
+            })
         );
         assert_eq!(encode_deadline(Os::DragonFly.timer_scheme(), t), None);
         assert_eq!(encode_deadline(Os::OpenBsd.timer_scheme(), t), None);
@@ -459,7 +500,10 @@ mod tests {
         let far = Duration::from_secs(10_000_000_000);
         assert_eq!(
             encode_deadline(Os::FreeBsd.timer_scheme(), far + Duration::from_nanos(1)),
-            Some(TimerSpec { fflags: 0x11, data: 10_000_000_001 })
+            Some(TimerSpec {
+                fflags: 0x11,
+                data: 10_000_000_001
+            })
         );
         assert_eq!(
             decode_timer(Os::FreeBsd.timer_scheme(), 0x18, 42),

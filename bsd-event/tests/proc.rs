@@ -9,7 +9,7 @@ use common::*;
 fn spawn_sleeper(code: Option<i32>) -> libc::pid_t {
     let script = match code {
         Some(c) => format!("read x; exit {c}"),
-        None => "read x; sleep 1000".to_string(),
+        None => "read x; exec sleep 1000".to_string(),
     };
     let child = std::process::Command::new("/bin/sh")
         .args(["-c", &script])
@@ -34,7 +34,10 @@ fn waitpid(pid: libc::pid_t) -> i32 {
 #[test]
 fn exit_status_and_waitpid_still_reaps() {
     let kq = kq();
-    let child = std::process::Command::new("/bin/sh").args(["-c", "sleep 0.05; exit 7"]).spawn().unwrap();
+    let child = std::process::Command::new("/bin/sh")
+        .args(["-c", "sleep 0.05; exit 7"])
+        .spawn()
+        .unwrap();
     let pid = child.id() as libc::pid_t;
     kq.register(&[KEvent::proc_exit(pid).add().with_udata(3)]).unwrap();
     let ev = wait_for(&kq, Filter::Proc, pid as usize, SOON).expect("exit");
@@ -75,7 +78,10 @@ fn already_exited_child_fires_at_once() {
     // Wait until it is a zombie (without reaping): a pidfd reads it.
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
     // SAFETY: waitid with WNOWAIT on our child; `info` is writable.
-    assert_eq!(unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) }, 0);
+    assert_eq!(
+        unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) },
+        0
+    );
     kq.register(&[KEvent::proc_exit(pid).add()]).unwrap();
     let ev = wait_for(&kq, Filter::Proc, pid as usize, SOON).expect("exit");
     assert_eq!(ev.data(), 0, "exit status 0");

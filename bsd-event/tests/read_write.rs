@@ -107,7 +107,8 @@ fn tcp_listener_connection_and_peer_close() {
     assert!(ev.data() >= 1);
     let (s, _) = l.accept().unwrap();
     let sid = s.as_raw_fd() as usize;
-    kq.register(&[KEvent::read(&s).add(), KEvent::read(&l).delete()]).unwrap();
+    kq.register(&[KEvent::read(&s).add(), KEvent::read(&l).delete()])
+        .unwrap();
     c.write_all(b"0123456789").unwrap();
     let ev = loop {
         let ev = wait_for(&kq, Filter::Read, sid, SOON).expect("data");
@@ -142,7 +143,10 @@ fn regular_file_read_is_size_minus_offset() {
     f.seek(SeekFrom::End(0)).unwrap();
     assert_quiet(&kq, Filter::Read, id);
     // Growing the file wakes the knote.
-    let mut other = std::fs::OpenOptions::new().append(true).open(path("rw-regular")).unwrap();
+    let mut other = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path("rw-regular"))
+        .unwrap();
     other.write_all(&[1; 24]).unwrap();
     let ev = wait_for(&kq, Filter::Read, id, SOON).expect("grew");
     assert_eq!(ev.data(), 24);
@@ -178,7 +182,9 @@ fn delete_and_missing_knotes() {
     assert_quiet(&kq, Filter::Read, id);
     // Deleting again: ENOENT, as an entry when there is room…
     let mut out = [KEvent::zeroed(); 2];
-    let n = kq.kevent(&[KEvent::read(&r).delete()], &mut out, Some(Duration::ZERO)).unwrap();
+    let n = kq
+        .kevent(&[KEvent::read(&r).delete()], &mut out, Some(Duration::ZERO))
+        .unwrap();
     assert_eq!(n, 1);
     assert!(out[0].flags().contains(EvFlags::ERROR));
     assert_eq!(out[0].data(), i64::from(libc::ENOENT));
@@ -229,8 +235,18 @@ fn errors_without_room_fail_the_call_after_earlier_changes() {
 #[test]
 fn oneshot_with_dispatch_is_einval() {
     let kq = kq();
-    assert_eq!(kq.register(&[KEvent::user(1).add().oneshot().dispatch()]), Err(Errno::EINVAL));
-    let unknown = KEvent::new(1, Filter::Other(bsd_event::Filter::Read.raw().wrapping_sub(40)), EvFlags::ADD, 0, 0, 0);
+    assert_eq!(
+        kq.register(&[KEvent::user(1).add().oneshot().dispatch()]),
+        Err(Errno::EINVAL)
+    );
+    let unknown = KEvent::new(
+        1,
+        Filter::Other(bsd_event::Filter::Read.raw().wrapping_sub(40)),
+        EvFlags::ADD,
+        0,
+        0,
+        0,
+    );
     assert_eq!(kq.register(&[unknown]), Err(Errno::EINVAL));
 }
 
@@ -372,11 +388,15 @@ fn closed_reuse() {
     assert_eq!(unsafe { libc::dup2(r2.as_raw_fd(), id) }, id);
     // SAFETY: `id` now names a descriptor this test owns.
     let reused = unsafe { OwnedFd::from_raw_fd(id) };
-    for e in poll(&kq).iter().chain(wait_for(&kq, Filter::Read, id as usize, QUIET).iter()) {
+    for e in poll(&kq)
+        .iter()
+        .chain(wait_for(&kq, Filter::Read, id as usize, QUIET).iter())
+    {
         assert_ne!(e.udata(), 111, "the old knote fired for the new file: {e:?}");
     }
     // Registering the number again watches the new file.
-    kq.register(&[KEvent::read(reused.as_fd()).add().with_udata(222)]).unwrap();
+    kq.register(&[KEvent::read(reused.as_fd()).add().with_udata(222)])
+        .unwrap();
     let ev = wait_for(&kq, Filter::Read, id as usize, SOON).expect("new knote");
     assert_eq!((ev.udata(), ev.data()), (222, 2));
     drop((w, w2, r2));
@@ -391,14 +411,19 @@ fn closed_readd() {
     let kq = kq();
     let (a, b) = UnixStream::pair().unwrap();
     let id = a.as_raw_fd();
-    kq.register(&[KEvent::read(&a).add().with_udata(1), KEvent::write(&a).add().with_udata(1)]).unwrap();
+    kq.register(&[
+        KEvent::read(&a).add().with_udata(1),
+        KEvent::write(&a).add().with_udata(1),
+    ])
+    .unwrap();
     let (c, mut d) = UnixStream::pair().unwrap();
     drop(a);
     // SAFETY: dup2 onto the number we just closed.
     assert_eq!(unsafe { libc::dup2(c.as_raw_fd(), id) }, id);
     // SAFETY: `id` is ours now.
     let reused = unsafe { OwnedFd::from_raw_fd(id) };
-    kq.register(&[KEvent::read(reused.as_fd()).add().with_udata(2)]).unwrap();
+    kq.register(&[KEvent::read(reused.as_fd()).add().with_udata(2)])
+        .unwrap();
     d.write_all(b"zz").unwrap();
     let ev = wait_for(&kq, Filter::Read, id as usize, SOON).expect("read");
     assert_eq!(ev.udata(), 2);
@@ -449,8 +474,15 @@ fn lowat_waits_for_enough_bytes() {
     let kq = kq();
     let (a, mut b) = UnixStream::pair().unwrap();
     let id = a.as_raw_fd() as usize;
-    kq.register(&[KEvent::new(id, Filter::Read, EvFlags::ADD, bsd_event::note::read::LOWAT, 10, 0)])
-        .unwrap();
+    kq.register(&[KEvent::new(
+        id,
+        Filter::Read,
+        EvFlags::ADD,
+        bsd_event::note::read::LOWAT,
+        10,
+        0,
+    )])
+    .unwrap();
     b.write_all(&[0; 4]).unwrap();
     assert_quiet(&kq, Filter::Read, id);
     b.write_all(&[0; 6]).unwrap();

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant, SystemTime};
 #[test]
 fn periodic_timer_counts_expirations() {
     let kq = kq();
-    kq.register(&[KEvent::timer(1, Duration::from_millis(5)).add().with_udata(9)]).unwrap();
+    kq.register(&[KEvent::timer(1, Duration::from_millis(5)).add().with_udata(9)])
+        .unwrap();
     let first = wait_for(&kq, Filter::Timer, 1, SOON).expect("first expiry");
     assert!(first.data() >= 1);
     assert_eq!(first.udata(), 9);
@@ -43,12 +44,21 @@ fn every_unit_fires() {
         assert_eq!(ev.data(), 1);
     }
     // The raw unit flags, as the seed's callers pass them.
-    #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_vendor = "apple", target_os = "linux"))]
+    #[cfg(any(
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_vendor = "apple",
+        target_os = "linux"
+    ))]
     {
         use bsd_event::note::timer;
-        for (i, (unit, n)) in [(timer::SECONDS, 1), (timer::USECONDS, 3000), (timer::NSECONDS, 2_000_000)]
-            .into_iter()
-            .enumerate()
+        for (i, (unit, n)) in [
+            (timer::SECONDS, 1),
+            (timer::USECONDS, 3000),
+            (timer::NSECONDS, 2_000_000),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let ev = KEvent::new(200 + i, Filter::Timer, EvFlags::ADD | EvFlags::ONESHOT, unit, n, 0);
             kq.register(&[ev]).unwrap();
@@ -73,25 +83,32 @@ fn every_unit_fires() {
 #[test]
 fn oneshot_timer_fires_once_and_is_gone() {
     let kq = kq();
-    kq.register(&[KEvent::timer(3, Duration::from_millis(1)).add().oneshot()]).unwrap();
+    kq.register(&[KEvent::timer(3, Duration::from_millis(1)).add().oneshot()])
+        .unwrap();
     let ev = wait_for(&kq, Filter::Timer, 3, SOON).expect("fired");
     assert_eq!(ev.data(), 1);
     assert!(ev.flags().contains(EvFlags::ONESHOT));
     assert_quiet(&kq, Filter::Timer, 3);
-    assert_eq!(kq.register(&[KEvent::timer(3, Duration::ZERO).delete()]), Err(Errno::ENOENT));
+    assert_eq!(
+        kq.register(&[KEvent::timer(3, Duration::ZERO).delete()]),
+        Err(Errno::ENOENT)
+    );
 }
 
 #[test]
 fn readding_restarts_the_timer() {
     let kq = kq();
     let t0 = Instant::now();
-    kq.register(&[KEvent::timer(4, Duration::from_millis(30)).add()]).unwrap();
+    kq.register(&[KEvent::timer(4, Duration::from_millis(30)).add()])
+        .unwrap();
     std::thread::sleep(Duration::from_millis(20));
     // Restart with a long period: the 30 ms expiry must not come.
-    kq.register(&[KEvent::timer(4, Duration::from_secs(3600)).add()]).unwrap();
+    kq.register(&[KEvent::timer(4, Duration::from_secs(3600)).add()])
+        .unwrap();
     assert!(wait_for(&kq, Filter::Timer, 4, Duration::from_millis(60)).is_none());
     // And back to short: fires.
-    kq.register(&[KEvent::timer(4, Duration::from_millis(2)).add()]).unwrap();
+    kq.register(&[KEvent::timer(4, Duration::from_millis(2)).add()])
+        .unwrap();
     assert!(wait_for(&kq, Filter::Timer, 4, SOON).is_some());
     assert!(t0.elapsed() < SOON);
 }
@@ -105,7 +122,8 @@ fn negative_period_is_einval() {
     assert_eq!(kq.kevent(&[bad], &mut out, None), Ok(1));
     assert_eq!(out[0].error(), Some(Err(Errno::EINVAL)));
     // A rejected modification leaves the timer as it was.
-    kq.register(&[KEvent::timer(5, Duration::from_millis(1)).add()]).unwrap();
+    kq.register(&[KEvent::timer(5, Duration::from_millis(1)).add()])
+        .unwrap();
     assert_eq!(kq.register(&[bad]), Err(Errno::EINVAL));
     assert!(wait_for(&kq, Filter::Timer, 5, SOON).is_some());
 }
@@ -121,14 +139,16 @@ fn absolute_deadline_fires_once() {
     assert!(SystemTime::now() >= at);
     assert_quiet(&kq, Filter::Timer, 6);
     // A deadline in the past (even before the epoch) fires at once.
-    kq.register(&[KEvent::timer_at(7, SystemTime::UNIX_EPOCH - Duration::from_secs(5)).add()]).unwrap();
+    kq.register(&[KEvent::timer_at(7, SystemTime::UNIX_EPOCH - Duration::from_secs(5)).add()])
+        .unwrap();
     assert!(wait_for(&kq, Filter::Timer, 7, SOON).is_some());
 }
 
 #[test]
 fn disabled_timer_holds_its_count() {
     let kq = kq();
-    kq.register(&[KEvent::timer(8, Duration::from_millis(2)).add().disable()]).unwrap();
+    kq.register(&[KEvent::timer(8, Duration::from_millis(2)).add().disable()])
+        .unwrap();
     std::thread::sleep(Duration::from_millis(20));
     assert!(poll(&kq).iter().all(|e| e.ident() != 8));
     kq.register(&[KEvent::timer(8, Duration::ZERO).enable()]).unwrap();
@@ -139,7 +159,8 @@ fn disabled_timer_holds_its_count() {
 #[test]
 fn dispatch_timer_waits_for_enable() {
     let kq = kq();
-    kq.register(&[KEvent::timer(9, Duration::from_millis(1)).add().dispatch()]).unwrap();
+    kq.register(&[KEvent::timer(9, Duration::from_millis(1)).add().dispatch()])
+        .unwrap();
     assert!(wait_for(&kq, Filter::Timer, 9, SOON).is_some());
     assert_quiet(&kq, Filter::Timer, 9);
     kq.register(&[KEvent::timer(9, Duration::ZERO).enable()]).unwrap();

@@ -38,8 +38,15 @@ fn without_clear_it_stays_triggered() {
 #[test]
 fn fflag_operations() {
     let kq = kq();
-    kq.register(&[KEvent::new(3, Filter::User, EvFlags::ADD | EvFlags::CLEAR, FFCOPY | 0b1100, 0, 0)])
-        .unwrap();
+    kq.register(&[KEvent::new(
+        3,
+        Filter::User,
+        EvFlags::ADD | EvFlags::CLEAR,
+        FFCOPY | 0b1100,
+        0,
+        0,
+    )])
+    .unwrap();
     let check = |op: u32, bits: u32, want: u32| {
         kq.register(&[KEvent::trigger(3, op | bits)]).unwrap();
         let ev = wait_for(&kq, Filter::User, 3, SOON).expect("trigger");
@@ -92,8 +99,15 @@ fn trigger_of_unknown_user_event_is_enoent() {
 #[test]
 fn add_with_trigger_fires_at_once_unless_disabled() {
     let kq = kq();
-    kq.register(&[KEvent::new(6, Filter::User, EvFlags::ADD | EvFlags::DISABLE, bsd_event::note::user::TRIGGER, 0, 0)])
-        .unwrap();
+    kq.register(&[KEvent::new(
+        6,
+        Filter::User,
+        EvFlags::ADD | EvFlags::DISABLE,
+        bsd_event::note::user::TRIGGER,
+        0,
+        0,
+    )])
+    .unwrap();
     assert_quiet(&kq, Filter::User, 6);
     kq.register(&[KEvent::user(6).enable().clear()]).unwrap();
     assert!(wait_for(&kq, Filter::User, 6, SOON).is_some());

@@ -42,7 +42,12 @@ fn file_write_and_extend() {
     let kq = kq();
     let id = watch(&kq, &f, V::WRITE | V::EXTEND);
     assert_quiet(&kq, Filter::Vnode, id);
-    OpenOptions::new().append(true).open(&p).unwrap().write_all(b"more").unwrap();
+    OpenOptions::new()
+        .append(true)
+        .open(&p)
+        .unwrap()
+        .write_all(b"more")
+        .unwrap();
     assert_eq!(notes(&kq, id, V::WRITE | V::EXTEND), V::WRITE | V::EXTEND);
     // Overwriting in place is a write, not an extension.
     let mut w = OpenOptions::new().write(true).open(&p).unwrap();
@@ -81,7 +86,12 @@ fn only_watched_notes_are_reported() {
     let f = File::open(&p).unwrap();
     let kq = kq();
     let id = watch(&kq, &f, V::DELETE);
-    OpenOptions::new().append(true).open(&p).unwrap().write_all(b"y").unwrap();
+    OpenOptions::new()
+        .append(true)
+        .open(&p)
+        .unwrap()
+        .write_all(b"y")
+        .unwrap();
     fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
     assert_quiet(&kq, Filter::Vnode, id);
     fs::remove_file(&p).unwrap();
@@ -133,11 +143,21 @@ fn two_knotes_on_one_file_and_delete() {
     let kq = kq();
     let id1 = watch(&kq, &f1, V::WRITE);
     let id2 = watch(&kq, &f2, V::WRITE);
-    OpenOptions::new().append(true).open(&p).unwrap().write_all(b"y").unwrap();
+    OpenOptions::new()
+        .append(true)
+        .open(&p)
+        .unwrap()
+        .write_all(b"y")
+        .unwrap();
     wait_all(&kq, Filter::Vnode, &[id1, id2], SOON);
     // Deleting one leaves the other watching (they share one watch).
     kq.register(&[KEvent::vnode(&f1, V::WRITE).delete()]).unwrap();
-    OpenOptions::new().append(true).open(&p).unwrap().write_all(b"z").unwrap();
+    OpenOptions::new()
+        .append(true)
+        .open(&p)
+        .unwrap()
+        .write_all(b"z")
+        .unwrap();
     notes(&kq, id2, V::WRITE);
     assert_quiet(&kq, Filter::Vnode, id1);
     fs::remove_dir_all(&d).unwrap();

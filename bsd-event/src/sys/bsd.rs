@@ -13,12 +13,12 @@ pub(crate) type RawKevent = libc::kevent;
 pub(crate) use libc::{
     EV_ADD, EV_CLEAR, EV_DELETE, EV_DISABLE, EV_DISPATCH, EV_ENABLE, EV_EOF, EV_ERROR, EV_ONESHOT, EV_RECEIPT,
 };
+#[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
+pub(crate) use libc::{NOTE_ABSTIME, NOTE_MSECONDS};
 pub(crate) use libc::{
     NOTE_ATTRIB, NOTE_DELETE, NOTE_EXIT, NOTE_EXTEND, NOTE_FFAND, NOTE_FFCOPY, NOTE_FFCTRLMASK, NOTE_FFLAGSMASK,
     NOTE_FFNOP, NOTE_FFOR, NOTE_LINK, NOTE_LOWAT, NOTE_RENAME, NOTE_REVOKE, NOTE_TRIGGER, NOTE_WRITE,
 };
-#[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
-pub(crate) use libc::{NOTE_ABSTIME, NOTE_MSECONDS};
 #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_vendor = "apple"))]
 pub(crate) use libc::{NOTE_NSECONDS, NOTE_SECONDS, NOTE_USECONDS};
 
@@ -140,7 +140,9 @@ impl Kqueue {
             // SAFETY: kqueue1 takes no pointers.
             let fd = check(unsafe { libc::kqueue1(libc::O_CLOEXEC) })?;
             // SAFETY: a fresh descriptor, owned by nobody else.
-            Ok(Kqueue { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+            Ok(Kqueue {
+                fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            })
         }
         #[cfg(not(target_os = "netbsd"))]
         {

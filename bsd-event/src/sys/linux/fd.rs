@@ -93,7 +93,13 @@ pub(super) fn attach(st: &mut State, ep: RawFd, kn: Knote) -> Result<u32> {
     let existing = st.fd_reg(fd).copied().filter(|r| r.gen != 0);
     if let Some(reg) = existing {
         let events = reg.events | interest(filter);
-        match epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, events | ET, encode(TAG_FD, fd as u32, reg.gen)) {
+        match epoll_ctl(
+            ep,
+            libc::EPOLL_CTL_MOD,
+            fd,
+            events | ET,
+            encode(TAG_FD, fd as u32, reg.gen),
+        ) {
             Ok(()) => {
                 let slot = st.alloc(kn);
                 if let Some(r) = st.fd_reg(fd) {
@@ -222,7 +228,13 @@ pub(super) fn detach(st: &mut State, ep: RawFd, slot: u32, kn: FdInfo) -> Result
             let res = if events & (IN | OUT) == 0 {
                 epoll_ctl(ep, libc::EPOLL_CTL_DEL, fd, 0, 0)
             } else {
-                epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, events | ET, encode(TAG_FD, fd as u32, reg.gen))
+                epoll_ctl(
+                    ep,
+                    libc::EPOLL_CTL_MOD,
+                    fd,
+                    events | ET,
+                    encode(TAG_FD, fd as u32, reg.gen),
+                )
             };
             match res {
                 Ok(()) => {
@@ -302,14 +314,25 @@ pub(super) fn eval(st: &mut State, ep: RawFd, slot: u32) -> Eval {
                 *fresh = 0;
             }
             let filter = kn.filter;
-            let lowat = if kn.sfflags & super::NOTE_LOWAT != 0 { kn.sdata.max(1) } else { 1 };
+            let lowat = if kn.sfflags & super::NOTE_LOWAT != 0 {
+                kn.sdata.max(1)
+            } else {
+                1
+            };
             let Some(reg) = st.fds.get(fd as usize).copied().filter(|r| r.gen != 0) else {
                 return Eval::Stale;
             };
             if fresh == 0 {
                 // No report since the last look: prove the number still
                 // names the registered file before trusting it.
-                if epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, reg.events | ET, encode(TAG_FD, fd as u32, reg.gen)).is_err()
+                if epoll_ctl(
+                    ep,
+                    libc::EPOLL_CTL_MOD,
+                    fd,
+                    reg.events | ET,
+                    encode(TAG_FD, fd as u32, reg.gen),
+                )
+                .is_err()
                 {
                     return Eval::Stale;
                 }
@@ -447,7 +470,11 @@ fn eval_file(kn: &mut Knote, fd: RawFd, dev: u64, ino: u64) -> Eval {
         return Eval::Stale;
     };
     let data = s.st_size - off;
-    let lowat = if kn.sfflags & super::NOTE_LOWAT != 0 { kn.sdata.max(1) } else { 1 };
+    let lowat = if kn.sfflags & super::NOTE_LOWAT != 0 {
+        kn.sdata.max(1)
+    } else {
+        1
+    };
     if data >= lowat {
         Eval::Ready {
             data,

@@ -147,7 +147,11 @@ pub(crate) fn set_udata(k: &mut RawKevent, v: usize) {
 /// What a queued knote's evaluation found.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Eval {
-    Ready { data: i64, fflags: u32, eof: bool },
+    Ready {
+        data: i64,
+        fflags: u32,
+        eof: bool,
+    },
     NotReady,
     /// Its descriptor was closed or now names another file: forget it.
     Stale,
@@ -220,7 +224,9 @@ pub(crate) struct Kqueue {
 
 impl core::fmt::Debug for Kqueue {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Kqueue").field("epoll", &self.ep).finish_non_exhaustive()
+        f.debug_struct("Kqueue")
+            .field("epoll", &self.ep)
+            .finish_non_exhaustive()
     }
 }
 
@@ -492,7 +498,11 @@ impl Kqueue {
                 }
                 let dir = fmt == libc::S_IFDIR;
                 let wd = vnode::watch(st, ep, fd)?;
-                let pwd = if dir { vnode::watch_parent(st, fd).unwrap_or(-1) } else { -1 };
+                let pwd = if dir {
+                    vnode::watch_parent(st, fd).unwrap_or(-1)
+                } else {
+                    -1
+                };
                 kn.kind = Kind::Vnode {
                     wd,
                     pwd,
@@ -783,9 +793,7 @@ impl Kqueue {
                     kn.data = kn.data.saturating_add(i64::try_from(d).unwrap_or(i64::MAX));
                     ready_if(kn.data > 0, kn.data, kn.sfflags, false)
                 }
-                Kind::User { triggered } => {
-                    ready_if(*triggered, kn.sdata, kn.sfflags & NOTE_FFLAGSMASK, false)
-                }
+                Kind::User { triggered } => ready_if(*triggered, kn.sdata, kn.sfflags & NOTE_FFLAGSMASK, false),
                 Kind::Proc { exited, .. } => ready_if(*exited, kn.data, kn.sfflags & NOTE_EXIT, true),
                 Kind::Vnode { .. } => ready_if(kn.fflags != 0, 0, kn.fflags, false),
             };

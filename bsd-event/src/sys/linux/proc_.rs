@@ -3,8 +3,8 @@
 //! reads its status without reaping it, so the parent's `waitpid` still
 //! gets it.
 
-use super::table::{encode, TAG_SLOT};
 use super::epoll_ctl;
+use super::table::{encode, TAG_SLOT};
 use crate::layout;
 use bsd_errno::{check, Errno, Result};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};

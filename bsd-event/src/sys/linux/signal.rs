@@ -113,7 +113,10 @@ fn handler_word(sa: &libc::sigaction) -> usize {
 
 /// Starts recording `sig` (one more knote for it in the process).
 pub(super) fn register(sig: i32) -> Result<()> {
-    let idx = usize::try_from(sig).ok().filter(|&i| (1..NSIG).contains(&i)).ok_or(Errno::EINVAL)?;
+    let idx = usize::try_from(sig)
+        .ok()
+        .filter(|&i| (1..NSIG).contains(&i))
+        .ok_or(Errno::EINVAL)?;
     if sig == libc::SIGKILL || sig == libc::SIGSTOP {
         return Err(Errno::EINVAL);
     }

@@ -81,14 +81,31 @@ pub(super) enum Kind {
     /// READ/WRITE on an epoll-registered descriptor. `fresh` is the epoll
     /// mask of reports since the knote was last evaluated (0: none, so a
     /// re-check must first prove the descriptor is still the same file).
-    Fd { fresh: u32 },
+    Fd {
+        fresh: u32,
+    },
     /// READ/WRITE on a regular file or directory (epoll refuses them):
     /// evaluated on each scan; `wd` wakes READ when the file changes.
-    File { dev: u64, ino: u64, wd: i32 },
-    Timer { tfd: OwnedFd, abs: bool },
-    Signal { sig: i32, seen: u64 },
-    User { triggered: bool },
-    Proc { pidfd: OwnedFd, exited: bool },
+    File {
+        dev: u64,
+        ino: u64,
+        wd: i32,
+    },
+    Timer {
+        tfd: OwnedFd,
+        abs: bool,
+    },
+    Signal {
+        sig: i32,
+        seen: u64,
+    },
+    User {
+        triggered: bool,
+    },
+    Proc {
+        pidfd: OwnedFd,
+        exited: bool,
+    },
     /// `pwd`: for a directory, the watch on its parent, which is where
     /// its removal shows (inotify says nothing to a directory removed
     /// while open).

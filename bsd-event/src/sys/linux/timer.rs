@@ -32,7 +32,11 @@ fn timespec(d: Duration) -> libc::timespec {
 
 /// A new timerfd on the clock `abs` needs (wall clock for deadlines).
 pub(super) fn create(abs: bool) -> Result<OwnedFd> {
-    let clock = if abs { libc::CLOCK_REALTIME } else { libc::CLOCK_MONOTONIC };
+    let clock = if abs {
+        libc::CLOCK_REALTIME
+    } else {
+        libc::CLOCK_MONOTONIC
+    };
     // SAFETY: timerfd_create takes no pointers.
     let fd = check(unsafe { libc::timerfd_create(clock, libc::TFD_CLOEXEC | libc::TFD_NONBLOCK) })?;
     // SAFETY: a fresh descriptor, owned by nobody else.
@@ -57,7 +61,11 @@ pub(super) fn arm(tfd: &OwnedFd, spec: Spec, flags: u16) -> Result<()> {
     let value = spec.value.max(Duration::from_nanos(1));
     let periodic = !spec.abs && flags & EV_ONESHOT == 0;
     let its = libc::itimerspec {
-        it_interval: if periodic { timespec(value) } else { timespec(Duration::ZERO) },
+        it_interval: if periodic {
+            timespec(value)
+        } else {
+            timespec(Duration::ZERO)
+        },
         it_value: timespec(value),
     };
     let tflags = if spec.abs { libc::TFD_TIMER_ABSTIME } else { 0 };

@@ -66,7 +66,13 @@ pub(super) fn watch(st: &mut State, ep: RawFd, fd: RawFd) -> Result<i32> {
         // SAFETY: a fresh descriptor, owned by nobody else.
         let ifd = unsafe { OwnedFd::from_raw_fd(ifd) };
         let ev = (libc::EPOLLIN | libc::EPOLLET) as u32;
-        epoll_ctl(ep, libc::EPOLL_CTL_ADD, ifd.as_raw_fd(), ev, encode(TAG_SPECIAL, SPECIAL_INOTIFY, 0))?;
+        epoll_ctl(
+            ep,
+            libc::EPOLL_CTL_ADD,
+            ifd.as_raw_fd(),
+            ev,
+            encode(TAG_SPECIAL, SPECIAL_INOTIFY, 0),
+        )?;
         st.inotify = Some(Inotify {
             fd: ifd,
             watchers: HashMap::new(),
@@ -327,9 +333,15 @@ mod tests {
     #[test]
     fn maps_inotify_to_vnode_notes() {
         let b = (10, 1);
-        assert_eq!(notes_for(libc::IN_MODIFY, false, b, Some((20, 1))), NOTE_WRITE | NOTE_EXTEND);
+        assert_eq!(
+            notes_for(libc::IN_MODIFY, false, b, Some((20, 1))),
+            NOTE_WRITE | NOTE_EXTEND
+        );
         assert_eq!(notes_for(libc::IN_MODIFY, false, b, Some((10, 1))), NOTE_WRITE);
-        assert_eq!(notes_for(libc::IN_MODIFY, false, b, Some((0, 1))), NOTE_WRITE | NOTE_ATTRIB);
+        assert_eq!(
+            notes_for(libc::IN_MODIFY, false, b, Some((0, 1))),
+            NOTE_WRITE | NOTE_ATTRIB
+        );
         assert_eq!(notes_for(libc::IN_ATTRIB, false, b, Some((10, 1))), NOTE_ATTRIB);
         assert_eq!(notes_for(libc::IN_ATTRIB, false, b, Some((10, 2))), NOTE_LINK);
         assert_eq!(notes_for(libc::IN_ATTRIB, false, b, Some((10, 0))), NOTE_DELETE);
@@ -337,7 +349,10 @@ mod tests {
         assert_eq!(notes_for(libc::IN_MOVE_SELF, false, b, None), NOTE_RENAME);
         assert_eq!(notes_for(libc::IN_DELETE_SELF, false, b, None), NOTE_DELETE);
         assert_eq!(notes_for(libc::IN_CREATE, true, b, None), NOTE_WRITE);
-        assert_eq!(notes_for(libc::IN_CREATE | libc::IN_ISDIR, true, b, None), NOTE_WRITE | NOTE_LINK);
+        assert_eq!(
+            notes_for(libc::IN_CREATE | libc::IN_ISDIR, true, b, None),
+            NOTE_WRITE | NOTE_LINK
+        );
         assert_eq!(notes_for(libc::IN_CREATE, false, b, None), 0);
         assert_eq!(notes_for(libc::IN_UNMOUNT, false, b, None), NOTE_REVOKE);
     }
