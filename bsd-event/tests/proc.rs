@@ -76,12 +76,11 @@ fn already_exited_child_fires_at_once() {
     let child = std::process::Command::new("/bin/true").spawn().unwrap();
     let pid = child.id() as libc::pid_t;
     // Wait until it is a zombie (without reaping): a pidfd reads it.
+    // SAFETY: all-zero is a valid siginfo_t.
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
     // SAFETY: waitid with WNOWAIT on our child; `info` is writable.
-    assert_eq!(
-        unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) },
-        0
-    );
+    let r = unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) };
+    assert_eq!(r, 0);
     kq.register(&[KEvent::proc_exit(pid).add()]).unwrap();
     let ev = wait_for(&kq, Filter::Proc, pid as usize, SOON).expect("exit");
     assert_eq!(ev.data(), 0, "exit status 0");

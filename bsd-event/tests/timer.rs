@@ -5,7 +5,7 @@ mod common;
 use bsd_errno::Errno;
 use bsd_event::{EvFlags, Filter, KEvent};
 use common::*;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 #[test]
 fn periodic_timer_counts_expirations() {
@@ -132,6 +132,7 @@ fn negative_period_is_einval() {
 #[test]
 fn absolute_deadline_fires_once() {
     let kq = kq();
+    use std::time::SystemTime;
     let at = SystemTime::now() + Duration::from_millis(20);
     kq.register(&[KEvent::timer_at(6, at).add()]).unwrap();
     let ev = wait_for(&kq, Filter::Timer, 6, SOON).expect("deadline");
