@@ -118,6 +118,25 @@ impl Kqueue {
         self.inner.kevent(changes, &mut [], Some(Duration::ZERO)).map(|_| ())
     }
 
+    /// Whether `EVFILT_READ` and `EVFILT_WRITE` events carry exact byte
+    /// counts in `data` (the default: `true`).
+    ///
+    /// On Linux the count costs one `ioctl` (`FIONREAD`/`TIOCOUTQ`) per
+    /// delivered event — on a small machine about a quarter of a minimal
+    /// write, wait, read cycle. A program that never looks at `data` of
+    /// these filters can turn it off: an event that comes with a fresh
+    /// readiness report from the kernel then has `data` 1 ("at least one
+    /// byte"; like epoll, it can be stale if another thread read first).
+    /// End of file, `NOTE_LOWAT` (always counted) and every other filter
+    /// are unaffected.
+    ///
+    /// # Platforms
+    /// On the BSDs and Apple the kernel always fills `data`; this does
+    /// nothing there.
+    pub fn set_exact_data(&self, exact: bool) {
+        self.inner.set_exact_data(exact);
+    }
+
     /// Waits up to `timeout` for events (no changes): `kevent(&[], events,
     /// timeout)`.
     ///

@@ -511,3 +511,45 @@ fn events_buffer_smaller_than_ready_set() {
     }
     assert_eq!(seen.len(), 5);
 }
+
+#[test]
+fn exact_data_can_be_turned_off() {
+    let kq = kq();
+    kq.set_exact_data(false);
+    let (r, w) = pipe();
+    let id = r.as_raw_fd() as usize;
+    kq.register(&[KEvent::read(&r).add().clear(), KEvent::write(&w).add().clear()])
+        .unwrap();
+    write_bytes(&w, 5);
+    let ev = wait_for(&kq, Filter::Read, id, SOON).expect("read");
+    if cfg!(target_os = "linux") {
+        assert_eq!(ev.data(), 1, "at least one byte, not counted");
+    } else {
+        assert_eq!(ev.data(), 5, "the kernel always counts");
+    }
+    drop(w);
+    let ev = wait_for(&kq, Filter::Read, id, SOON).expect("eof");
+    assert!(ev.flags().contains(EvFlags::EOF));
+    // Back on: counted again.
+    kq.set_exact_data(true);
+    kq.register(&[KEvent::read(&r).add()]).unwrap();
+    assert_eq!(wait_for(&kq, Filter::Read, id, SOON).expect("read").data(), 5);
+}
+
+#[test]
+fn clear_knote_fires_once_after_add_and_after_enable() {
+    let kq = kq();
+    let (r, w) = pipe();
+    let id = r.as_raw_fd() as usize;
+    write_bytes(&w, 3);
+    kq.register(&[KEvent::read(&r).add().clear()]).unwrap();
+    // Blocking and polling calls alike see it once.
+    assert_eq!(wait_for(&kq, Filter::Read, id, SOON).expect("once").data(), 3);
+    assert!(poll(&kq).is_empty());
+    assert_quiet(&kq, Filter::Read, id);
+    // EV_ENABLE re-evaluates: still readable, reported once more.
+    kq.register(&[KEvent::read(&r).disable()]).unwrap();
+    kq.register(&[KEvent::read(&r).enable()]).unwrap();
+    assert_eq!(wait_for(&kq, Filter::Read, id, SOON).expect("after enable").data(), 3);
+    assert_quiet(&kq, Filter::Read, id);
+}

@@ -162,6 +162,9 @@ impl Kqueue {
         self.fd.as_fd()
     }
 
+    /// The kernel always counts `data`: nothing to turn off.
+    pub(crate) fn set_exact_data(&self, _exact: bool) {}
+
     #[inline]
     pub(crate) fn kevent(
         &self,

@@ -133,6 +133,8 @@ pub(super) fn attach(st: &mut State, ep: RawFd, kn: Knote) -> Result<u32> {
             events,
             kind,
             cap,
+            dev: s.st_dev,
+            ino: s.st_ino,
         };
         set_slot(r, filter, slot + 1);
     }
@@ -300,7 +302,11 @@ pub(super) fn on_report(st: &mut State, fd: u32, gen: u32, mask: u32) {
 }
 
 /// Evaluates a queued READ/WRITE knote: is it ready, with what `data`.
-pub(super) fn eval(st: &mut State, ep: RawFd, slot: u32) -> Eval {
+///
+/// With `exact` false, an event that comes with a fresh epoll report skips
+/// the `ioctl` that counts bytes and reports `data` 1 (see
+/// `Kqueue::set_exact_data`).
+pub(super) fn eval(st: &mut State, ep: RawFd, slot: u32, exact: bool) -> Eval {
     let Some(kn) = st.knote(slot) else {
         return Eval::NotReady;
     };
@@ -322,31 +328,54 @@ pub(super) fn eval(st: &mut State, ep: RawFd, slot: u32) -> Eval {
             let Some(reg) = st.fds.get(fd as usize).copied().filter(|r| r.gen != 0) else {
                 return Eval::Stale;
             };
-            if fresh == 0 {
-                // No report since the last look: prove the number still
-                // names the registered file before trusting it.
-                if epoll_ctl(
-                    ep,
-                    libc::EPOLL_CTL_MOD,
-                    fd,
-                    reg.events | ET,
-                    encode(TAG_FD, fd as u32, reg.gen),
-                )
-                .is_err()
-                {
-                    return Eval::Stale;
-                }
-            }
             let Some(kn) = st.knote(slot) else {
                 return Eval::NotReady;
             };
-            if filter == F::Read {
-                eval_read(kn, fd, &reg, fresh, lowat)
+            // NOTE_LOWAT needs the count whatever the caller asked.
+            let exact = exact || kn.sfflags & super::NOTE_LOWAT != 0;
+            let ev = if filter == F::Read {
+                eval_read(kn, fd, &reg, fresh, lowat, exact)
             } else {
-                eval_write(kn, fd, &reg, fresh)
+                eval_write(kn, fd, &reg, fresh, exact)
+            };
+            if fresh == 0 && matches!(ev, Eval::Ready { .. }) && !same_file(ep, fd, &reg) {
+                // No report since the last look, and the number names
+                // another file now (closed and reused without EV_DELETE).
+                return Eval::Stale;
             }
+            ev
         }
         _ => Eval::NotReady,
+    }
+}
+
+/// Whether `fd` still names the file registered as `reg`. Pipes and
+/// sockets have unique inode numbers: `fstat` answers without side
+/// effects. Anonymous inodes (eventfd, timerfd, …) share one, so those ask
+/// epoll itself (`EPOLL_CTL_MOD` finds the registration only for the same
+/// file), which re-arms the edge: harmless for the level-triggered knotes
+/// that come here.
+fn same_file(ep: RawFd, fd: RawFd, reg: &FdReg) -> bool {
+    match reg.kind {
+        FdKind::Pipe | FdKind::Socket | FdKind::Listener => {
+            fstat(fd).is_ok_and(|s| (s.st_dev, s.st_ino) == (reg.dev, reg.ino))
+        }
+        FdKind::Other => {
+            let data = encode(TAG_FD, fd as u32, reg.gen);
+            epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, reg.events | ET, data).is_ok()
+        }
+    }
+}
+
+/// Asks epoll to report `fd` again if it is ready (after EV_ENABLE or a
+/// modifying EV_ADD): the knote is then evaluated from a fresh report, once.
+pub(super) fn rearm(st: &mut State, ep: RawFd, ident: usize) {
+    let Ok(fd) = raw_fd(ident) else {
+        return;
+    };
+    if let Some(reg) = st.fd_reg(fd).copied().filter(|r| r.gen != 0) {
+        let data = encode(TAG_FD, fd as u32, reg.gen);
+        let _ = epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, reg.events | ET, data);
     }
 }
 
@@ -360,7 +389,7 @@ fn socket_error(kn: &mut Knote, fd: RawFd, reg: &FdReg, mask: u32) {
     }
 }
 
-fn eval_read(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, lowat: i64) -> Eval {
+fn eval_read(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, lowat: i64, exact: bool) -> Eval {
     if fresh & (RDHUP | HUP) != 0 {
         kn.eof = true;
     }
@@ -374,6 +403,7 @@ fn eval_read(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, lowat: i64) -> 
         return Eval::NotReady;
     }
     let data = match reg.kind {
+        FdKind::Pipe | FdKind::Socket if !exact && fresh != 0 => i64::from(fresh & IN != 0),
         FdKind::Pipe | FdKind::Socket => match ioctl_int(fd, libc::FIONREAD) {
             Ok(n) => n,
             Err(Errno::EBADF) => return Eval::Stale,
@@ -406,7 +436,7 @@ fn eval_read(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, lowat: i64) -> 
     }
 }
 
-fn eval_write(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32) -> Eval {
+fn eval_write(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, exact: bool) -> Eval {
     if fresh & (ERR | HUP) != 0 {
         kn.eof = true;
     }
@@ -429,6 +459,8 @@ fn eval_write(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32) -> Eval {
     }
     let data = if kn.eof && reg.kind == FdKind::Pipe {
         0
+    } else if !exact {
+        1
     } else {
         match reg.kind {
             FdKind::Pipe => match ioctl_int(fd, libc::FIONREAD) {

@@ -220,6 +220,8 @@ pub(crate) struct Kqueue {
     state: Mutex<State>,
     /// Threads inside a blocking `epoll_wait` (registered under the lock).
     waiters: AtomicUsize,
+    /// Whether READ/WRITE `data` is counted (one ioctl per event).
+    exact: AtomicBool,
 }
 
 impl core::fmt::Debug for Kqueue {
@@ -252,11 +254,16 @@ impl Kqueue {
             wake,
             state: Mutex::new(State::new()),
             waiters: AtomicUsize::new(0),
+            exact: AtomicBool::new(true),
         })
     }
 
     pub(crate) fn as_fd(&self) -> BorrowedFd<'_> {
         self.ep.as_fd()
+    }
+
+    pub(crate) fn set_exact_data(&self, exact: bool) {
+        self.exact.store(exact, Ordering::Relaxed);
     }
 
     #[inline]
@@ -324,6 +331,7 @@ impl Kqueue {
                 slot = None;
             }
         }
+        let existed = slot.is_some();
         let s = match slot {
             Some(s) => {
                 self.modify(st, s, ch)?;
@@ -341,7 +349,17 @@ impl Kqueue {
             } else if ch.flags & (EV_ENABLE | EV_ADD) != 0 {
                 kn.enabled = true;
                 // Re-evaluate: level filters fire again if still ready.
-                st.enqueue(s);
+                // Epoll-watched descriptors are re-armed instead (a new
+                // registration already was), so the evaluation comes from
+                // one fresh report and an EV_CLEAR knote fires once.
+                if matches!(kn.kind, Kind::Fd { .. }) {
+                    let ident = kn.ident;
+                    if existed {
+                        fd::rearm(st, self.ep.as_raw_fd(), ident);
+                    }
+                } else {
+                    st.enqueue(s);
+                }
             } else if matches!(kn.kind, Kind::User { triggered: true }) && kn.enabled {
                 st.enqueue(s);
             }
@@ -406,6 +424,7 @@ impl Kqueue {
             data: 0,
             fflags: 0,
             eof: false,
+            delivered: 0,
             kind: Kind::Fd { fresh: 0 },
         };
         match f {
@@ -637,6 +656,11 @@ impl Kqueue {
     }
 
     /// Waits for events and writes them into `out`.
+    ///
+    /// A polling call asks epoll first (fresh reports make the cheapest
+    /// evaluations). A call that may block first looks at the knotes
+    /// already queued (level-triggered ones delivered before): if none is
+    /// ready any more it blocks straight away, without a polling round.
     fn scan(&self, out: &mut [KEvent], timeout: Option<Duration>) -> Result<usize> {
         let poll_only = timeout == Some(Duration::ZERO);
         let deadline = match timeout {
@@ -644,14 +668,20 @@ impl Kqueue {
             _ => None,
         };
         let mut buf = [MaybeUninit::<libc::epoll_event>::uninit(); BATCH];
-        let room = out.len().min(BATCH);
         loop {
+            let mut n = 0;
             let mut waiting = false;
             let wait = if poll_only {
                 Some(Duration::ZERO)
             } else {
-                let st = self.lock();
-                if st.queue.is_empty() {
+                let mut st = self.lock();
+                st.scan = st.scan.wrapping_add(1);
+                if !st.queue.is_empty() {
+                    n = self.collect(&mut st, out);
+                }
+                if n > 0 || !st.queue.is_empty() {
+                    Some(Duration::ZERO)
+                } else {
                     self.waiters.fetch_add(1, Ordering::SeqCst);
                     waiting = true;
                     match deadline {
@@ -659,30 +689,42 @@ impl Kqueue {
                         None if timeout.is_some() => Some(Duration::ZERO),
                         None => None,
                     }
-                } else {
-                    Some(Duration::ZERO)
                 }
             };
-            let marks = signal::interrupt_marks();
-            let r = epoll_wait(self.ep.as_raw_fd(), &mut buf[..room], wait);
+            let room = out.len().saturating_sub(n).min(BATCH);
+            let r = if room == 0 {
+                Ok(0)
+            } else {
+                let marks = signal::interrupt_marks();
+                match epoll_wait(self.ep.as_raw_fd(), &mut buf[..room], wait) {
+                    // Interrupted only by a signal the program ignores
+                    // (which the signal recorder had to catch): not the
+                    // caller's business; its event is pending now.
+                    Err(Errno::EINTR) if signal::only_ignored_since(marks) => Ok(0),
+                    r => r,
+                }
+            };
             if waiting {
                 self.waiters.fetch_sub(1, Ordering::SeqCst);
             }
             let nev = match r {
-                Ok(n) => n,
-                // Interrupted only by a signal the program ignores (which
-                // the signal recorder had to catch): not the caller's
-                // business; its event is pending now.
-                Err(Errno::EINTR) if signal::only_ignored_since(marks) => 0,
+                Ok(k) => k,
+                // Events already collected go out; the error can recur.
+                Err(_) if n > 0 => 0,
                 Err(e) => return Err(e),
             };
             let mut st = self.lock();
+            if poll_only {
+                st.scan = st.scan.wrapping_add(1);
+            }
             for ev in buf.iter().take(nev) {
                 // SAFETY: epoll_wait initialised the first `nev` entries.
                 let ev = unsafe { ev.assume_init_read() };
                 self.process(&mut st, ev.events, ev.u64);
             }
-            let n = self.collect(&mut st, out);
+            if let Some(rest) = out.get_mut(n..) {
+                n += self.collect(&mut st, rest);
+            }
             let leftover = !st.queue.is_empty();
             drop(st);
             if leftover && self.waiters.load(Ordering::SeqCst) > 0 {
@@ -764,6 +806,8 @@ impl Kqueue {
     /// Delivers queued knotes into `out`; returns how many.
     fn collect(&self, st: &mut State, out: &mut [KEvent]) -> usize {
         let ep = self.ep.as_raw_fd();
+        let exact = self.exact.load(Ordering::Relaxed);
+        let st_scan = st.scan;
         let mut n = 0;
         let len = st.queue.len();
         for _ in 0..len {
@@ -783,8 +827,14 @@ impl Kqueue {
             if !kn.enabled {
                 continue;
             }
+            if kn.delivered == st_scan {
+                // Already reported by this call: look again next time.
+                kn.queued = true;
+                st.queue.push_back((slot, gen));
+                continue;
+            }
             let ev = match &mut kn.kind {
-                Kind::Fd { .. } | Kind::File { .. } => fd::eval(st, ep, slot),
+                Kind::Fd { .. } | Kind::File { .. } => fd::eval(st, ep, slot, exact),
                 Kind::Timer { .. } => ready_if(kn.data > 0, kn.data, kn.sfflags, false),
                 Kind::Signal { sig, seen } => {
                     let now = signal::count(*sig);
@@ -816,6 +866,7 @@ impl Kqueue {
             if proc_exit {
                 flags |= EV_ONESHOT;
             }
+            kn.delivered = st_scan;
             if let Some(o) = out.get_mut(n) {
                 *o = KEvent(RawKevent {
                     ident: kn.ident,

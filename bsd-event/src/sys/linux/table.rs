@@ -62,6 +62,9 @@ pub(super) struct FdReg {
     pub(super) kind: FdKind,
     /// Pipe size or socket send buffer, for EVFILT_WRITE's `data`.
     pub(super) cap: i64,
+    /// The registered file's identity (unique for pipes and sockets).
+    pub(super) dev: u64,
+    pub(super) ino: u64,
 }
 
 impl FdReg {
@@ -72,6 +75,8 @@ impl FdReg {
         events: 0,
         kind: FdKind::Other,
         cap: 0,
+        dev: 0,
+        ino: 0,
     };
 }
 
@@ -137,6 +142,9 @@ pub(super) struct Knote {
     /// Pending output fflags (vnode notes, socket error).
     pub(super) fflags: u32,
     pub(super) eof: bool,
+    /// The scan that last delivered it (a knote is reported at most once
+    /// per `kevent` call).
+    pub(super) delivered: u32,
     pub(super) kind: Kind,
 }
 
@@ -206,6 +214,8 @@ pub(super) struct State {
     /// Whether the process-wide signal eventfd is in this epoll.
     pub(super) signal_registered: bool,
     pub(super) inotify: Option<super::vnode::Inotify>,
+    /// Number of the current scan (see `Knote::delivered`).
+    pub(super) scan: u32,
 }
 
 impl State {
@@ -220,6 +230,7 @@ impl State {
             signal_slots: Vec::new(),
             signal_registered: false,
             inotify: None,
+            scan: 0,
         }
     }
 
@@ -334,6 +345,7 @@ mod tests {
             data: 0,
             fflags: 0,
             eof: false,
+            delivered: 0,
             kind: Kind::User { triggered: false },
         };
         let a = st.alloc(kn(1));
