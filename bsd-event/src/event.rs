@@ -31,6 +31,7 @@ pub type RawFlags = u16;
 /// same everywhere and [`Filter::raw`] gives the platform's number. Filters
 /// this crate has no name for (`EVFILT_AIO`, `EVFILT_PROCDESC`, …) are
 /// `Other(raw)`.
+#[doc = man_links!("kevent", "epoll_ctl")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "EVFILT_READ")]
 pub enum Filter {
@@ -292,9 +293,11 @@ pub mod note {
 /// assert_eq!(ev.flags(), EvFlags::ADD | EvFlags::CLEAR);
 /// assert_eq!(ev.udata(), 42);
 /// ```
+#[doc = man_links!("kevent", "epoll_ctl")]
 #[repr(transparent)]
 #[derive(Clone, Copy)]
 #[doc(alias = "Kevent_t")]
+#[doc(alias = "kevent")]
 pub struct KEvent(pub(crate) sys::RawKevent);
 
 // SAFETY: the only pointer in `struct kevent` is `udata`, an opaque word the

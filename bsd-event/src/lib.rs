@@ -116,6 +116,35 @@
 //! (see [`note`]).
 #![warn(missing_docs)]
 
+/// Writes the per-platform man-page links of a call.
+macro_rules! man_links {
+    ($name:literal, $linux:literal) => {
+        concat!(
+            "# References\n",
+            "- [FreeBSD](https://man.freebsd.org/cgi/man.cgi?query=",
+            $name,
+            "&sektion=2)\n",
+            "- [Apple](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man2/",
+            $name,
+            ".2.html)\n",
+            "- [NetBSD](https://man.netbsd.org/",
+            $name,
+            ".2)\n",
+            "- [OpenBSD](https://man.openbsd.org/",
+            $name,
+            ".2)\n",
+            "- [DragonFly](https://man.dragonflybsd.org/?command=",
+            $name,
+            "&section=2)\n",
+            "- Linux (the emulation's building block): [",
+            $linux,
+            "](https://man7.org/linux/man-pages/man2/",
+            $linux,
+            ".2.html)\n",
+        )
+    };
+}
+
 mod event;
 mod kqueue;
 mod layout;
