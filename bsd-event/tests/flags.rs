@@ -13,7 +13,11 @@ use std::time::Duration;
 
 enum Src {
     Read(OwnedFd, OwnedFd),
-    Write(OwnedFd, OwnedFd),
+    /// The read end is kept open so the pipe stays writable.
+    Write {
+        _reader: OwnedFd,
+        w: OwnedFd,
+    },
     Timer,
     User,
     Vnode(std::fs::File, std::path::PathBuf),
@@ -45,7 +49,7 @@ impl Case {
     fn ev(&self) -> KEvent {
         match &self.src {
             Src::Read(r, _) => KEvent::read(r),
-            Src::Write(_, w) => KEvent::write(w),
+            Src::Write { w, .. } => KEvent::write(w),
             Src::Timer => KEvent::timer(5, Duration::from_millis(2)),
             Src::User => KEvent::user(9),
             Src::Vnode(f, _) => KEvent::vnode(f, VnodeEvents::WRITE),
@@ -65,7 +69,7 @@ impl Case {
     fn fire(&self, kq: &Kqueue, udata: usize) {
         match &self.src {
             Src::Read(_, w) => write_bytes(w, 1),
-            Src::Write(..) | Src::Timer => {}
+            Src::Write { .. } | Src::Timer => {}
             // ENOENT once the knote is gone (deleted, oneshot): nothing to fire.
             Src::User => drop(kq.register(&[KEvent::trigger(9, 0).with_udata(udata)])),
             Src::Vnode(_, p) => std::fs::OpenOptions::new()
@@ -97,7 +101,7 @@ impl Case {
     fn name(&self) -> &'static str {
         match self.src {
             Src::Read(..) => "read",
-            Src::Write(..) => "write",
+            Src::Write { .. } => "write",
             Src::Timer => "timer",
             Src::User => "user",
             Src::Vnode(..) => "vnode",
