@@ -37,7 +37,7 @@ impl Case {
         vec![
             Case { src: Src::Read(r1, w1) },
             Case {
-                src: Src::Write(r2, w2),
+                src: Src::Write { _reader: r2, w: w2 },
             },
             Case { src: Src::Timer },
             Case { src: Src::User },
