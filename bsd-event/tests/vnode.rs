@@ -162,3 +162,21 @@ fn two_knotes_on_one_file_and_delete() {
     assert_quiet(&kq, Filter::Vnode, id1);
     fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn directory_moved_to_another_parent_then_removed() {
+    let a = dir("moved-a");
+    let b = dir("moved-b");
+    let d = a.join("d");
+    fs::create_dir(&d).unwrap();
+    let f = File::open(&d).unwrap();
+    let kq = kq();
+    let id = watch(&kq, &f, V::RENAME | V::DELETE);
+    let to = b.join("d");
+    fs::rename(&d, &to).unwrap();
+    notes(&kq, id, V::RENAME);
+    fs::remove_dir(&to).unwrap();
+    notes(&kq, id, V::DELETE);
+    fs::remove_dir_all(&a).unwrap();
+    fs::remove_dir_all(&b).unwrap();
+}

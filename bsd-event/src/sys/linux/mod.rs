@@ -790,8 +790,10 @@ impl Kqueue {
                         // SAFETY: as above, on the process-wide eventfd.
                         unsafe { libc::read(wfd, (&mut v as *mut u64).cast(), 8) };
                     }
-                    let slots = st.signal_slots.clone();
-                    for s in slots {
+                    for i in 0..st.signal_slots.len() {
+                        let Some(&s) = st.signal_slots.get(i) else {
+                            break;
+                        };
                         if st.knote(s).is_some_and(|k| k.enabled) {
                             st.enqueue(s);
                         }

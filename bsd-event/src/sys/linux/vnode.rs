@@ -164,11 +164,23 @@ fn on_event(st: &mut State, wd: i32, mask: u32) {
         }
         return;
     }
-    let slots: Vec<u32> = match st.inotify.as_ref().and_then(|i| i.watchers.get(&wd)) {
-        Some(v) => v.clone(),
-        None => return,
-    };
-    for slot in slots {
+    let count = st
+        .inotify
+        .as_ref()
+        .and_then(|i| i.watchers.get(&wd))
+        .map_or(0, Vec::len);
+    // By index, without copying the list: nothing below changes it (a
+    // moved directory's new parent watch is added after the loop).
+    let mut moved_dir = None;
+    for i in 0..count {
+        let Some(slot) = st
+            .inotify
+            .as_ref()
+            .and_then(|n| n.watchers.get(&wd))
+            .and_then(|v| v.get(i).copied())
+        else {
+            break;
+        };
         let Some(kn) = st.knote(slot) else {
             continue;
         };
@@ -194,6 +206,10 @@ fn on_event(st: &mut State, wd: i32, mask: u32) {
                 dir,
             } => {
                 let from_parent = *pwd >= 0 && wd == *pwd && wd != *w;
+                if !from_parent && *dir && mask & libc::IN_MOVE_SELF != 0 {
+                    // Its removal now shows in another parent.
+                    moved_dir = Some((slot, *pwd, ident));
+                }
                 if mask & libc::IN_IGNORED != 0 {
                     if from_parent {
                         *pwd = -1;
@@ -230,9 +246,29 @@ fn on_event(st: &mut State, wd: i32, mask: u32) {
             _ => {}
         }
     }
+    if let Some((slot, old, ident)) = moved_dir {
+        reparent(st, slot, old, ident);
+    }
     if mask & libc::IN_IGNORED != 0 {
         if let Some(i) = st.inotify.as_mut() {
             i.watchers.remove(&wd);
+        }
+    }
+}
+
+/// Moves a directory knote's parent watch to the directory's new parent.
+fn reparent(st: &mut State, slot: u32, old: i32, ident: usize) {
+    unwatch(st, old, slot);
+    let new = i32::try_from(ident)
+        .ok()
+        .and_then(|fd| watch_parent(st, fd).ok())
+        .unwrap_or(-1);
+    if new >= 0 {
+        add_watcher(st, new, slot);
+    }
+    if let Some(kn) = st.knote(slot) {
+        if let Kind::Vnode { pwd, .. } = &mut kn.kind {
+            *pwd = new;
         }
     }
 }
