@@ -53,6 +53,12 @@ impl Kqueue {
     /// - `timeout`: `None` blocks, `Some(Duration::ZERO)` polls. An empty
     ///   `events` never waits.
     ///
+    /// # Platforms
+    /// With no room left for a receipt, FreeBSD stops processing the
+    /// remaining changes and returns; the Linux backend applies them all
+    /// (only errors need room). Apple ORs `EV_ERROR` into the change's
+    /// flags where FreeBSD and Linux replace them: test it as a bit.
+    ///
     /// # Errors
     /// `EINTR` when a signal handler ran (the changes were applied);
     /// `EBADF`, `ENOENT`, `EINVAL`, `ESRCH`, … for a failing change when

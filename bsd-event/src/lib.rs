@@ -74,6 +74,18 @@
 //!   counted, deleting while another thread waits is safe, and
 //!   `EV_ADD | EV_DISABLE` delivers nothing in between.
 //!
+//! # Semantics worth knowing (FreeBSD's, which Linux follows)
+//! - Every change to an existing knote replaces its `udata`, a
+//!   [`KEvent::trigger`] included: give triggers the knote's `udata`.
+//! - Level-triggered by default: a READ knote fires on every call while
+//!   data is there, a USER knote stays triggered until delivered with
+//!   `EV_CLEAR`. Add [`KEvent::clear`] for edge-triggered behaviour (and
+//!   on vnode knotes, which on the BSDs otherwise keep reporting).
+//! - `EV_DISABLE` holds events; `EV_ENABLE` re-evaluates the knote, so a
+//!   still-readable descriptor or a held timer count is reported then.
+//! - A knote is reported at most once per `kevent` call; a oneshot knote
+//!   to exactly one of several threads waiting on the same queue.
+//!
 //! # What the Linux emulation does to the process
 //! - **Signals.** The signal mask is never changed. While an
 //!   `EVFILT_SIGNAL` knote exists for a signal, the crate installs a
@@ -90,6 +102,10 @@
 //!   the C library's reserved signals cannot be watched (EINVAL). One
 //!   process-wide eventfd (close-on-exec) is created at the first signal
 //!   registration and kept for the life of the process.
+//! - **Cost of `data`.** Counting bytes for `EVFILT_READ`/`EVFILT_WRITE`
+//!   takes one `ioctl` per delivered event, which the kernel does for free
+//!   on a BSD; [`Kqueue::set_exact_data`] turns it off for programs that
+//!   never read `data` of those filters.
 //! - **Data.** `EVFILT_READ` `data` is FIONREAD (for a UDP socket: the
 //!   next datagram's size); a listening socket reports 1 (Linux cannot
 //!   count pending connections); `EVFILT_WRITE` `data` is the pipe size or

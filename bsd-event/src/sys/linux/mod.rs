@@ -354,7 +354,9 @@ impl Kqueue {
                 // one fresh report and an EV_CLEAR knote fires once.
                 if matches!(kn.kind, Kind::Fd { .. }) {
                     let ident = kn.ident;
-                    if existed {
+                    // (A modifying EV_ADD re-armed it while checking the
+                    // descriptor in `fd_still_valid`.)
+                    if existed && ch.flags & EV_ADD == 0 {
                         fd::rearm(st, self.ep.as_raw_fd(), ident);
                     }
                 } else {
