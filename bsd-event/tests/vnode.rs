@@ -107,6 +107,8 @@ fn directory_entries_and_subdirectories() {
     let id = watch(&kq, &f, V::WRITE | V::LINK | V::RENAME | V::DELETE | V::ATTRIB);
     fs::write(d.join("a"), b"").unwrap();
     notes(&kq, id, V::WRITE);
+    fs::set_permissions(&d, fs::Permissions::from_mode(0o700)).unwrap();
+    notes(&kq, id, V::ATTRIB);
     fs::create_dir(d.join("sub")).unwrap();
     notes(&kq, id, V::WRITE | V::LINK);
     fs::rename(d.join("a"), d.join("b")).unwrap();
