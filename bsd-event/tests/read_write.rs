@@ -553,3 +553,39 @@ fn clear_knote_fires_once_after_add_and_after_enable() {
     assert_eq!(wait_for(&kq, Filter::Read, id, SOON).expect("after enable").data(), 3);
     assert_quiet(&kq, Filter::Read, id);
 }
+
+#[test]
+fn huge_descriptor_numbers_work() {
+    // A number far above the usual range (within RLIMIT_NOFILE) must not
+    // need a table that large, and must work like any other.
+    in_child("huge_descriptor_numbers_work", || {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: reading and raising this child's own limit.
+        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
+        // rlim_t is not u64 everywhere.
+        #[allow(clippy::unnecessary_cast)]
+        let want = 300_000u64.min(lim.rlim_max as u64);
+        if want < 100_000 {
+            return; // the hard limit does not allow it here
+        }
+        lim.rlim_cur = want as libc::rlim_t;
+        // SAFETY: as above.
+        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
+        let (r, w) = pipe();
+        let big = (want - 10) as i32;
+        // SAFETY: dup onto an unused number of this child.
+        assert_eq!(unsafe { libc::dup2(r.as_raw_fd(), big) }, big);
+        // SAFETY: `big` is ours now.
+        let rb = unsafe { OwnedFd::from_raw_fd(big) };
+        let kq = kq();
+        kq.register(&[KEvent::read(&rb).add().with_udata(5)]).unwrap();
+        write_bytes(&w, 2);
+        let ev = wait_for(&kq, Filter::Read, big as usize, SOON).expect("event");
+        assert_eq!((ev.data(), ev.udata()), (2, 5));
+        kq.register(&[KEvent::read(&rb).delete()]).unwrap();
+        assert_quiet(&kq, Filter::Read, big as usize);
+    });
+}

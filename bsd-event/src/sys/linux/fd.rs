@@ -240,12 +240,14 @@ pub(super) fn detach(st: &mut State, ep: RawFd, slot: u32, kn: FdInfo) -> Result
             };
             match res {
                 Ok(()) => {
+                    let mut empty = false;
                     if let Some(r) = st.fd_reg(fd) {
                         set_slot(r, kn.filter, 0);
                         r.events = events;
-                        if r.read == 0 && r.write == 0 {
-                            *r = FdReg::NONE;
-                        }
+                        empty = r.read == 0 && r.write == 0;
+                    }
+                    if empty {
+                        st.fd_reg_clear(fd);
                     }
                     Ok(())
                 }
@@ -263,12 +265,10 @@ pub(super) fn detach(st: &mut State, ep: RawFd, slot: u32, kn: FdInfo) -> Result
 /// nothing is said to epoll, whose registration went with the old file or
 /// carries a generation nobody has any more.
 pub(super) fn drop_fd(st: &mut State, fd: RawFd) {
-    let Some(reg) = st.fd_reg(fd).copied() else {
+    let Some(reg) = st.fd_reg_copy(fd) else {
         return;
     };
-    if let Some(r) = st.fd_reg(fd) {
-        *r = FdReg::NONE;
-    }
+    st.fd_reg_clear(fd);
     for s in [reg.read, reg.write] {
         if s != 0 {
             st.release(s - 1);
@@ -279,7 +279,7 @@ pub(super) fn drop_fd(st: &mut State, fd: RawFd) {
 /// Routes one epoll report for descriptor `fd` to its knotes.
 #[inline]
 pub(super) fn on_report(st: &mut State, fd: u32, gen: u32, mask: u32) {
-    let Some(reg) = st.fds.get(fd as usize).copied() else {
+    let Some(reg) = st.fd_reg_copy(fd as i32) else {
         return;
     };
     if reg.gen != gen {
@@ -325,7 +325,7 @@ pub(super) fn eval(st: &mut State, ep: RawFd, slot: u32, exact: bool) -> Eval {
             } else {
                 1
             };
-            let Some(reg) = st.fds.get(fd as usize).copied().filter(|r| r.gen != 0) else {
+            let Some(reg) = st.fd_reg_copy(fd).filter(|r| r.gen != 0) else {
                 return Eval::Stale;
             };
             let Some(kn) = st.knote(slot) else {

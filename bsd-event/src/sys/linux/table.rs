@@ -180,6 +180,9 @@ impl Hasher for IdentHasher {
 
 pub(super) type Key = (usize, F);
 
+/// Descriptor numbers below this index the dense table.
+pub(super) const DENSE_FDS: usize = 1 << 16;
+
 /// Epoll data tags (top two bits of the 64-bit word).
 pub(super) const TAG_FD: u64 = 0;
 pub(super) const TAG_SLOT: u64 = 1;
@@ -204,8 +207,11 @@ pub(super) struct State {
     pub(super) slots: Vec<Slot>,
     pub(super) free: Vec<u32>,
     pub(super) index: HashMap<Key, u32, BuildHasherDefault<IdentHasher>>,
-    /// Epoll registrations, indexed by descriptor number.
+    /// Epoll registrations, indexed by descriptor number (below
+    /// [`DENSE_FDS`]; larger numbers go to `fds_sparse`, so one huge
+    /// descriptor number cannot make a huge table).
     pub(super) fds: Vec<FdReg>,
+    pub(super) fds_sparse: HashMap<i32, FdReg, BuildHasherDefault<IdentHasher>>,
     /// Knotes to evaluate on the next scan, with their slot generation.
     pub(super) queue: VecDeque<(u32, u32)>,
     next_gen: u32,
@@ -225,6 +231,7 @@ impl State {
             free: Vec::new(),
             index: HashMap::default(),
             fds: Vec::new(),
+            fds_sparse: HashMap::default(),
             queue: VecDeque::new(),
             next_gen: 1,
             signal_slots: Vec::new(),
@@ -296,16 +303,45 @@ impl State {
 
     #[inline]
     pub(super) fn fd_reg(&mut self, fd: i32) -> Option<&mut FdReg> {
-        usize::try_from(fd).ok().and_then(|i| self.fds.get_mut(i))
+        let i = usize::try_from(fd).ok()?;
+        if i < DENSE_FDS {
+            self.fds.get_mut(i)
+        } else {
+            self.fds_sparse.get_mut(&fd)
+        }
+    }
+
+    /// A copy of the registration of `fd` (`FdReg::NONE` if none).
+    #[inline]
+    pub(super) fn fd_reg_copy(&self, fd: i32) -> Option<FdReg> {
+        let i = usize::try_from(fd).ok()?;
+        if i < DENSE_FDS {
+            self.fds.get(i).copied()
+        } else {
+            self.fds_sparse.get(&fd).copied()
+        }
     }
 
     /// The registration of `fd`, growing the table to hold it.
     pub(super) fn fd_reg_grow(&mut self, fd: i32) -> Option<&mut FdReg> {
         let i = usize::try_from(fd).ok()?;
-        if i >= self.fds.len() {
-            self.fds.resize(i + 1, FdReg::NONE);
+        if i < DENSE_FDS {
+            if i >= self.fds.len() {
+                self.fds.resize(i + 1, FdReg::NONE);
+            }
+            self.fds.get_mut(i)
+        } else {
+            Some(self.fds_sparse.entry(fd).or_insert(FdReg::NONE))
         }
-        self.fds.get_mut(i)
+    }
+
+    /// Forgets the registration of `fd` (frees a sparse entry).
+    pub(super) fn fd_reg_clear(&mut self, fd: i32) {
+        if usize::try_from(fd).is_ok_and(|i| i >= DENSE_FDS) {
+            self.fds_sparse.remove(&fd);
+        } else if let Some(r) = self.fd_reg(fd) {
+            *r = FdReg::NONE;
+        }
     }
 
     /// Whether any queued knote can be delivered (enabled).
