@@ -559,21 +559,19 @@ fn huge_descriptor_numbers_work() {
     // A number far above the usual range (within RLIMIT_NOFILE) must not
     // need a table that large, and must work like any other.
     in_child("huge_descriptor_numbers_work", || {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
+        // Needs a limit above 65536 (the table's dense part): raising the
+        // hard limit needs root (as CI runs); otherwise there is nothing
+        // to test here (the table logic has its own unit test).
+        let want: u64 = 300_000;
+        let lim = libc::rlimit {
+            rlim_cur: want as libc::rlim_t,
+            rlim_max: want as libc::rlim_t,
         };
-        // SAFETY: reading and raising this child's own limit.
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
-        // rlim_t is not u64 everywhere.
-        #[allow(clippy::unnecessary_cast)]
-        let want = 300_000u64.min(lim.rlim_max as u64);
-        if want < 100_000 {
-            return; // the hard limit does not allow it here
+        // SAFETY: raising this child's own limit.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
+            eprintln!("cannot raise RLIMIT_NOFILE here: skipped");
+            return;
         }
-        lim.rlim_cur = want as libc::rlim_t;
-        // SAFETY: as above.
-        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
         let (r, w) = pipe();
         let big = (want - 10) as i32;
         // SAFETY: dup onto an unused number of this child.

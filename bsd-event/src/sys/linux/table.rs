@@ -367,6 +367,25 @@ mod tests {
     }
 
     #[test]
+    fn descriptor_table_is_dense_then_sparse() {
+        let mut st = State::new();
+        let big = (DENSE_FDS + 5) as i32;
+        for fd in [3, big] {
+            assert!(st.fd_reg_copy(fd).is_none());
+            st.fd_reg_grow(fd).unwrap().gen = 7;
+            assert_eq!(st.fd_reg_copy(fd).map(|r| r.gen), Some(7));
+            assert_eq!(st.fd_reg(fd).map(|r| r.gen), Some(7));
+        }
+        assert!(st.fds.len() <= DENSE_FDS, "a big number did not grow the dense part");
+        assert_eq!(st.fds_sparse.len(), 1);
+        st.fd_reg_clear(big);
+        st.fd_reg_clear(3);
+        assert!(st.fds_sparse.is_empty());
+        assert_eq!(st.fd_reg_copy(3).map(|r| r.gen), Some(0));
+        assert!(st.fd_reg_grow(-1).is_none());
+    }
+
+    #[test]
     fn slots_change_generation_when_freed() {
         let mut st = State::new();
         let kn = |ident| Knote {
