@@ -323,7 +323,8 @@ impl KEvent {
     ///
     /// Fires when there is something to read: `data` is the number of
     /// bytes readable (sockets, pipes, FIFOs), the number of pending
-    /// connections on a listening socket (on Linux: at least 1), or the
+    /// connections on a listening socket (on Linux: exact for TCP, 1 for
+    /// other kinds), or the
     /// distance from the file offset to the end of a regular file.
     #[must_use]
     pub fn read(fd: impl AsFd) -> KEvent {

@@ -107,8 +107,9 @@
 //!   on a BSD; [`Kqueue::set_exact_data`] turns it off for programs that
 //!   never read `data` of those filters.
 //! - **Data.** `EVFILT_READ` `data` is FIONREAD (for a UDP socket: the
-//!   next datagram's size); a listening socket reports 1 (Linux cannot
-//!   count pending connections); `EVFILT_WRITE` `data` is the pipe size or
+//!   next datagram's size); a TCP listening socket reports its accept
+//!   queue's length (from `TCP_INFO`), other listening sockets 1 (Linux
+//!   cannot count them); `EVFILT_WRITE` `data` is the pipe size or
 //!   `SO_SNDBUF` minus what is queued. A socket's pending error (`fflags`
 //!   with `EV_EOF`) is read with `SO_ERROR`, which clears it.
 //! - **Processes.** `NOTE_EXIT` only (`NOTE_FORK`/`NOTE_EXEC`/`NOTE_TRACK`

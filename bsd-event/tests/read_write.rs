@@ -105,7 +105,19 @@ fn tcp_listener_connection_and_peer_close() {
     let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
     let ev = wait_for(&kq, Filter::Read, lid, SOON).expect("pending connection");
     assert!(ev.data() >= 1);
+    let c2 = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let c3 = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    // `data` counts the pending connections (Linux: from TCP_INFO).
+    loop {
+        let ev = wait_for(&kq, Filter::Read, lid, SOON).expect("pending connections");
+        assert!((1..=3).contains(&ev.data()), "{ev:?}");
+        if ev.data() == 3 {
+            break;
+        }
+    }
     let (s, _) = l.accept().unwrap();
+    assert_eq!(wait_for(&kq, Filter::Read, lid, SOON).expect("two left").data(), 2);
+    drop((c2, c3));
     let sid = s.as_raw_fd() as usize;
     kq.register(&[KEvent::read(&s).add(), KEvent::read(&l).delete()])
         .unwrap();

@@ -156,7 +156,8 @@ fn classify(fd: RawFd, fmt: libc::mode_t) -> (FdKind, i64) {
         (FdKind::Pipe, i64::from(cap.max(0)))
     } else if fmt == libc::S_IFSOCK {
         if sockopt_int(fd, libc::SO_ACCEPTCONN).unwrap_or(0) != 0 {
-            (FdKind::Listener, 0)
+            let tcp = sockopt_int(fd, libc::SO_PROTOCOL).is_ok_and(|p| p == i64::from(libc::IPPROTO_TCP));
+            (FdKind::Listener { tcp }, 0)
         } else {
             (FdKind::Socket, sockopt_int(fd, libc::SO_SNDBUF).unwrap_or(0))
         }
@@ -357,7 +358,7 @@ pub(super) fn eval(st: &mut State, ep: RawFd, slot: u32, exact: bool) -> Eval {
 /// that come here.
 fn same_file(ep: RawFd, fd: RawFd, reg: &FdReg) -> bool {
     match reg.kind {
-        FdKind::Pipe | FdKind::Socket | FdKind::Listener => {
+        FdKind::Pipe | FdKind::Socket | FdKind::Listener { .. } => {
             fstat(fd).is_ok_and(|s| (s.st_dev, s.st_ino) == (reg.dev, reg.ino))
         }
         FdKind::Other => {
@@ -379,8 +380,34 @@ pub(super) fn rearm(st: &mut State, ep: RawFd, ident: usize) {
     }
 }
 
+/// The number of connections waiting in a TCP listening socket's accept
+/// queue.
+fn accept_backlog(fd: RawFd) -> Option<i64> {
+    // The head of struct tcp_info is all that is needed.
+    let mut buf = [0u8; 32];
+    let mut len = buf.len() as libc::socklen_t;
+    // SAFETY: the kernel writes at most `len` bytes into `buf`.
+    let r = unsafe { libc::getsockopt(fd, libc::IPPROTO_TCP, libc::TCP_INFO, buf.as_mut_ptr().cast(), &mut len) };
+    if r != 0 {
+        return None;
+    }
+    listen_backlog(buf.get(..len as usize)?)
+}
+
+/// Decodes the accept-queue length from the head of a `struct tcp_info`
+/// (what Linux writes for a socket in TCP_LISTEN: `tcpi_state` is byte 0,
+/// and `tcpi_unacked`, the u32 at offset 24, holds `sk_ack_backlog`).
+pub(super) fn listen_backlog(info: &[u8]) -> Option<i64> {
+    const TCP_LISTEN: u8 = 10;
+    if *info.first()? != TCP_LISTEN {
+        return None;
+    }
+    let b: [u8; 4] = info.get(24..28)?.try_into().ok()?;
+    Some(i64::from(u32::from_ne_bytes(b)))
+}
+
 fn socket_error(kn: &mut Knote, fd: RawFd, reg: &FdReg, mask: u32) {
-    if mask & ERR != 0 && matches!(reg.kind, FdKind::Socket | FdKind::Listener) && kn.fflags == 0 {
+    if mask & ERR != 0 && matches!(reg.kind, FdKind::Socket | FdKind::Listener { .. }) && kn.fflags == 0 {
         // Linux clears the pending error when it is read: it is handed to
         // the caller here instead of to the next socket call.
         if let Ok(e) = sockopt_int(fd, libc::SO_ERROR) {
@@ -409,7 +436,7 @@ fn eval_read(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, lowat: i64, exa
             Err(Errno::EBADF) => return Eval::Stale,
             Err(_) => i64::from(fresh & IN != 0),
         },
-        FdKind::Listener | FdKind::Other => {
+        FdKind::Listener { .. } | FdKind::Other => {
             let ready = if fresh != 0 {
                 fresh & IN != 0
             } else {
@@ -418,14 +445,16 @@ fn eval_read(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, lowat: i64, exa
                     Err(_) => return Eval::Stale,
                 }
             };
-            if reg.kind == FdKind::Other && ready {
-                ioctl_int(fd, libc::FIONREAD).unwrap_or(1).max(1)
-            } else {
-                i64::from(ready)
+            match reg.kind {
+                FdKind::Other if ready => ioctl_int(fd, libc::FIONREAD).unwrap_or(1).max(1),
+                // The accept queue's length, where Linux tells it.
+                FdKind::Listener { tcp: true } if ready && exact => accept_backlog(fd).unwrap_or(1).max(1),
+                _ => i64::from(ready),
             }
         }
     };
-    if data >= lowat || (kn.eof && data >= 0) || (data > 0 && reg.kind == FdKind::Listener) {
+    let listener = matches!(reg.kind, FdKind::Listener { .. });
+    if data >= lowat || (kn.eof && data >= 0) || (data > 0 && listener) {
         Eval::Ready {
             data,
             fflags: if kn.eof { kn.fflags } else { 0 },
@@ -473,7 +502,7 @@ fn eval_write(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, exact: bool) -
                 Err(Errno::EBADF) => return Eval::Stale,
                 Err(_) => 0,
             },
-            FdKind::Listener | FdKind::Other => 1,
+            FdKind::Listener { .. } | FdKind::Other => 1,
         }
     };
     Eval::Ready {
@@ -515,5 +544,22 @@ fn eval_file(kn: &mut Knote, fd: RawFd, dev: u64, ino: u64) -> Eval {
         }
     } else {
         Eval::NotReady
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listen_backlog;
+
+    #[test]
+    fn decodes_the_accept_queue_of_a_listener() {
+        let mut info = [0u8; 32];
+        info[0] = 10; // TCP_LISTEN
+        info[24..28].copy_from_slice(&3u32.to_ne_bytes());
+        assert_eq!(listen_backlog(&info), Some(3));
+        info[0] = 1; // TCP_ESTABLISHED: tcpi_unacked means something else
+        assert_eq!(listen_backlog(&info), None);
+        assert_eq!(listen_backlog(&info[..20]), None);
+        assert_eq!(listen_backlog(&[]), None);
     }
 }

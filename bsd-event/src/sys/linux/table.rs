@@ -43,7 +43,11 @@ impl F {
 pub(super) enum FdKind {
     Pipe,
     Socket,
-    Listener,
+    /// A listening socket; `tcp`: the accept queue's length can be read
+    /// (`TCP_INFO`).
+    Listener {
+        tcp: bool,
+    },
     Other,
 }
 
