@@ -599,3 +599,21 @@ fn huge_descriptor_numbers_work() {
         assert_quiet(&kq, Filter::Read, big as usize);
     });
 }
+
+#[test]
+fn socket_write_eof_when_the_peer_closes() {
+    let kq = kq();
+    let (a, b) = UnixStream::pair().unwrap();
+    let id = a.as_raw_fd() as usize;
+    kq.register(&[KEvent::write(&a).add()]).unwrap();
+    let ev = wait_for(&kq, Filter::Write, id, SOON).expect("writable");
+    assert!(!ev.flags().contains(EvFlags::EOF));
+    drop(b);
+    let ev = loop {
+        let ev = wait_for(&kq, Filter::Write, id, SOON).expect("eof");
+        if ev.flags().contains(EvFlags::EOF) {
+            break ev;
+        }
+    };
+    assert!(ev.flags().contains(EvFlags::EOF));
+}
