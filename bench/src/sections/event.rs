@@ -29,6 +29,16 @@ pub fn run(r: &mut Report) {
     ping_pong(r);
 }
 
+/// This section's time for a comparison: `ms`, or less when the run asks
+/// for less (`--quick` sets `BSD_BENCH_BUDGET_MS`).
+fn budget(ms: u64) -> Duration {
+    let cap = std::env::var("BSD_BENCH_BUDGET_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
+    Duration::from_millis(ms.min(cap))
+}
+
 fn narrative(r: &mut Report) -> Result<(), Box<dyn std::error::Error>> {
     let kq = Kqueue::new()?;
     let mut ev = [KEvent::zeroed(); 8];
@@ -139,7 +149,7 @@ fn single_ready(r: &mut Report, registered: usize, lib: Option<&ops::LibKqueue>)
     };
     let mut libk = lib.and_then(|l| ops::Single::libkqueue(l, registered).ok());
     let mut cmp = Compare::new("event", name)
-        .budget(Duration::from_millis(1500))
+        .budget(budget(1500))
         .ours("bsd-event", || ours.op())
         .ours("bsd-event, set_exact_data(false)", || lazy.op())
         .raw("epoll_wait", || raw.op())
@@ -176,7 +186,7 @@ fn timer(r: &mut Report) {
         (Ok(mut a), Ok(mut b)) => {
             r.compare(
                 Compare::new("event", name)
-                    .budget(Duration::from_millis(800))
+                    .budget(budget(800))
                     .ours("bsd-event", || a.op())
                     .raw("timerfd+epoll_wait", || b.op()),
             );
@@ -196,7 +206,7 @@ fn user_wake(r: &mut Report) {
     match (ops::Wake::ours(), ops::Wake::raw(), ops::Wake::mio()) {
         (Ok(mut a), Ok(mut b), Ok(mut c)) => r.compare(
             Compare::new("event", name)
-                .budget(Duration::from_millis(900))
+                .budget(budget(900))
                 .ours("bsd-event", || a.op())
                 .raw("eventfd+epoll_wait", || b.op())
                 .peer("mio Waker", || c.op()),
@@ -211,7 +221,7 @@ fn ping_pong(r: &mut Report) {
     match (ops::PingPong::ours(), ops::PingPong::raw(), ops::PingPong::mio()) {
         (Ok(mut a), Ok(mut b), Ok(mut c)) => r.compare(
             Compare::new("event", name)
-                .budget(Duration::from_millis(900))
+                .budget(budget(900))
                 .ours("bsd-event", || a.op())
                 .raw("epoll_wait", || b.op())
                 .peer("mio", || c.op()),
