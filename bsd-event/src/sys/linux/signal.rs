@@ -142,7 +142,7 @@ pub(super) fn register(sig: i32) -> Result<()> {
         new.sa_sigaction = ours;
         new.sa_mask = old.sa_mask;
         let h = handler_word(&old);
-        let keep = libc::SA_RESTART | libc::SA_ONSTACK | libc::SA_NOCLDSTOP | libc::SA_NOCLDWAIT;
+        let keep = libc::SA_RESTART | libc::SA_ONSTACK | libc::SA_NOCLDSTOP | libc::SA_NOCLDWAIT | libc::SA_NODEFER;
         new.sa_flags = libc::SA_SIGINFO | (old.sa_flags & keep);
         if h == libc::SIG_IGN || h == libc::SIG_DFL {
             // The program did not expect interruptions: restart what can be.
