@@ -117,8 +117,12 @@ pub(super) fn attach(st: &mut State, ep: RawFd, kn: Knote) -> Result<u32> {
     let (kind, cap) = classify(fd, fmt);
     let gen = st.gen();
     let events = interest(filter);
-    match epoll_ctl(ep, libc::EPOLL_CTL_ADD, fd, events | ET, encode(TAG_FD, fd as u32, gen)) {
+    let data = encode(TAG_FD, fd as u32, gen);
+    match epoll_ctl(ep, libc::EPOLL_CTL_ADD, fd, events | ET, data) {
         Ok(()) => {}
+        // Registered behind the table's back (someone used the raw epoll
+        // descriptor): take the registration over.
+        Err(Errno::EEXIST) => epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, events | ET, data)?,
         // Something epoll cannot watch (a device without poll): always
         // ready, like a file.
         Err(Errno::EPERM) => return attach_file(st, ep, kn, fd, &s),
