@@ -18,7 +18,7 @@ pub fn run(r: &mut Report) {
     match &lib {
         Some(_) => r.say(format_args!("   libkqueue: found, measured alongside")),
         None => r.say(format_args!(
-            "   libkqueue: not installed (apt-get install libkqueue0 to add its rows)"
+            "   libkqueue: libkqueue.so.0 not found (Debian bookworm does not package it): no libkqueue rows"
         )),
     }
     single_ready(r, 1, lib.as_ref());
