@@ -1,0 +1,629 @@
+//! `KEvent`, `Filter`, `EvFlags`, and the `NOTE_*` numbers of each filter.
+
+use crate::layout::{self, Os};
+use crate::sys;
+use core::fmt;
+use std::os::fd::{AsFd, AsRawFd};
+use std::time::Duration;
+#[cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))]
+use std::time::SystemTime;
+
+/// The raw type of `kevent.filter` on this platform: `i16`, or `u32` on
+/// NetBSD (whose filters are small positive numbers).
+#[cfg(target_os = "netbsd")]
+pub type RawFilter = u32;
+/// The raw type of `kevent.filter` on this platform: `i16`, or `u32` on
+/// NetBSD (whose filters are small positive numbers).
+#[cfg(not(target_os = "netbsd"))]
+pub type RawFilter = i16;
+
+/// The raw type of `kevent.flags` on this platform: `u16`, or `u32` on NetBSD.
+#[cfg(target_os = "netbsd")]
+pub type RawFlags = u32;
+/// The raw type of `kevent.flags` on this platform: `u16`, or `u32` on NetBSD.
+#[cfg(not(target_os = "netbsd"))]
+pub type RawFlags = u16;
+
+/// Which kind of event a [`KEvent`] is about (`kevent.filter`).
+///
+/// The numbers differ between systems (`EVFILT_USER` is -11 on FreeBSD, -9
+/// on DragonFly, 8 on NetBSD, -10 on OpenBSD and Apple); this enum is the
+/// same everywhere and [`Filter::raw`] gives the platform's number. Filters
+/// this crate has no name for (`EVFILT_AIO`, `EVFILT_PROCDESC`, …) are
+/// `Other(raw)`.
+#[doc = man_links!("kevent", "epoll_ctl")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[doc(alias = "EVFILT_READ")]
+pub enum Filter {
+    /// `EVFILT_READ`: a descriptor has data to read (or a connection to accept).
+    Read,
+    /// `EVFILT_WRITE`: a descriptor has room to write.
+    Write,
+    /// `EVFILT_VNODE`: a file or directory changed.
+    Vnode,
+    /// `EVFILT_PROC`: a process exited.
+    Proc,
+    /// `EVFILT_SIGNAL`: a signal was delivered to the process.
+    Signal,
+    /// `EVFILT_TIMER`: a timer expired.
+    Timer,
+    /// `EVFILT_USER`: a user event was triggered.
+    User,
+    /// Any other filter, by its raw number on this platform.
+    Other(RawFilter),
+}
+
+impl Filter {
+    /// The platform's raw number for this filter.
+    #[inline]
+    #[must_use]
+    pub fn raw(self) -> RawFilter {
+        let n = Os::HOST.filters();
+        let v = match self {
+            Filter::Read => n.read,
+            Filter::Write => n.write,
+            Filter::Vnode => n.vnode,
+            Filter::Proc => n.proc_,
+            Filter::Signal => n.signal,
+            Filter::Timer => n.timer,
+            Filter::User => n.user,
+            Filter::Other(raw) => return raw,
+        };
+        // The table holds the platform's own numbers, which fit its type.
+        v as RawFilter
+    }
+
+    /// The filter with the platform's raw number `raw`.
+    #[inline]
+    #[must_use]
+    pub fn from_raw(raw: RawFilter) -> Filter {
+        let n = Os::HOST.filters();
+        // Widening: i16 and NetBSD's small u32 filters compare as i32 (a u32
+        // beyond i32::MAX wraps to a negative number no table entry has).
+        let v = raw as i32;
+        if v == n.read {
+            Filter::Read
+        } else if v == n.write {
+            Filter::Write
+        } else if v == n.vnode {
+            Filter::Vnode
+        } else if v == n.proc_ {
+            Filter::Proc
+        } else if v == n.signal {
+            Filter::Signal
+        } else if v == n.timer {
+            Filter::Timer
+        } else if v == n.user {
+            Filter::User
+        } else {
+            Filter::Other(raw)
+        }
+    }
+}
+
+bitflags::bitflags! {
+    /// Action and status flags of a [`KEvent`] (`kevent.flags`).
+    ///
+    /// Unknown bits are kept, so what the kernel returns is never lost.
+    /// Test [`EvFlags::ERROR`] as a bit (`contains`): Apple ORs it into the
+    /// other flags where FreeBSD replaces them.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct EvFlags: RawFlags {
+        /// Add the event, or modify it if it exists (re-enabling it unless
+        /// `DISABLE` is also given).
+        const ADD = sys::EV_ADD;
+        /// Remove the event (`ENOENT` if there is none).
+        const DELETE = sys::EV_DELETE;
+        /// Deliver the event again after `DISABLE` or `DISPATCH`.
+        const ENABLE = sys::EV_ENABLE;
+        /// Hold the event: it is not returned until `ENABLE`.
+        const DISABLE = sys::EV_DISABLE;
+        /// Delete the event after its first delivery.
+        const ONESHOT = sys::EV_ONESHOT;
+        /// Reset the event's state after delivery (edge-triggered).
+        const CLEAR = sys::EV_CLEAR;
+        /// Report the result of this change as an event (`ERROR` with
+        /// `data` 0 on success).
+        const RECEIPT = sys::EV_RECEIPT;
+        /// Disable the event after each delivery, until `ENABLE`.
+        const DISPATCH = sys::EV_DISPATCH;
+        /// Output: end of file, or the other side is gone (`fflags` may
+        /// hold a socket error).
+        const EOF = sys::EV_EOF;
+        /// Output: this entry reports a change's result; `data` is the
+        /// errno (0 for success).
+        const ERROR = sys::EV_ERROR;
+        const _ = !0;
+    }
+}
+
+bitflags::bitflags! {
+    /// What an `EVFILT_VNODE` event watches for, and what happened
+    /// (`fflags` of a [`Filter::Vnode`] event).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct VnodeEvents: u32 {
+        /// The file was deleted (its last link removed).
+        const DELETE = note::vnode::DELETE;
+        /// The file was written to (or, for a directory, an entry was
+        /// added, removed or renamed).
+        const WRITE = note::vnode::WRITE;
+        /// The file grew.
+        const EXTEND = note::vnode::EXTEND;
+        /// The file's attributes (mode, owner, times) changed.
+        const ATTRIB = note::vnode::ATTRIB;
+        /// The file's link count changed.
+        const LINK = note::vnode::LINK;
+        /// The file was renamed.
+        const RENAME = note::vnode::RENAME;
+        /// Access to the file was revoked (`revoke(2)`, or its file system
+        /// was unmounted).
+        const REVOKE = note::vnode::REVOKE;
+        const _ = !0;
+    }
+}
+
+/// The `NOTE_*` values of each filter, with this platform's numbers.
+///
+/// On Linux the numbers are FreeBSD's. A constant a platform lacks is not
+/// defined there (code using it fails to compile rather than misbehave).
+pub mod note {
+    /// `EVFILT_USER` `fflags`: the trigger bit, the operation on the user
+    /// flags, and the masks.
+    pub mod user {
+        use crate::sys;
+        /// `NOTE_TRIGGER`: fire the event.
+        pub const TRIGGER: u32 = sys::NOTE_TRIGGER;
+        /// `NOTE_FFNOP`: leave the user flags as they are.
+        pub const FFNOP: u32 = sys::NOTE_FFNOP;
+        /// `NOTE_FFAND`: AND the given flags into the user flags.
+        pub const FFAND: u32 = sys::NOTE_FFAND;
+        /// `NOTE_FFOR`: OR the given flags into the user flags.
+        pub const FFOR: u32 = sys::NOTE_FFOR;
+        /// `NOTE_FFCOPY`: replace the user flags with the given ones.
+        pub const FFCOPY: u32 = sys::NOTE_FFCOPY;
+        /// `NOTE_FFCTRLMASK`: the bits that select the operation.
+        pub const FFCTRLMASK: u32 = sys::NOTE_FFCTRLMASK;
+        /// `NOTE_FFLAGSMASK`: the 24 user flag bits.
+        pub const FFLAGSMASK: u32 = sys::NOTE_FFLAGSMASK;
+    }
+
+    /// `EVFILT_PROC` `fflags`.
+    pub mod proc {
+        use crate::sys;
+        /// `NOTE_EXIT`: the process exited; `data` is its wait status.
+        pub const EXIT: u32 = sys::NOTE_EXIT;
+        /// `NOTE_EXITSTATUS` (Apple): with `EXIT`, report the wait status
+        /// in `data` (Apple reports it only when asked).
+        #[cfg(target_vendor = "apple")]
+        pub const EXITSTATUS: u32 = libc::NOTE_EXITSTATUS;
+    }
+
+    /// `EVFILT_VNODE` `fflags` (see also [`VnodeEvents`](crate::VnodeEvents)).
+    pub mod vnode {
+        use crate::sys;
+        /// `NOTE_DELETE`: the file was deleted.
+        pub const DELETE: u32 = sys::NOTE_DELETE;
+        /// `NOTE_WRITE`: the file was written.
+        pub const WRITE: u32 = sys::NOTE_WRITE;
+        /// `NOTE_EXTEND`: the file grew.
+        pub const EXTEND: u32 = sys::NOTE_EXTEND;
+        /// `NOTE_ATTRIB`: the attributes changed.
+        pub const ATTRIB: u32 = sys::NOTE_ATTRIB;
+        /// `NOTE_LINK`: the link count changed.
+        pub const LINK: u32 = sys::NOTE_LINK;
+        /// `NOTE_RENAME`: the file was renamed.
+        pub const RENAME: u32 = sys::NOTE_RENAME;
+        /// `NOTE_REVOKE`: access was revoked.
+        pub const REVOKE: u32 = sys::NOTE_REVOKE;
+    }
+
+    /// `EVFILT_READ` / `EVFILT_WRITE` `fflags`.
+    pub mod read {
+        use crate::sys;
+        /// `NOTE_LOWAT`: fire only when at least `data` bytes are readable
+        /// (or at end of file).
+        pub const LOWAT: u32 = sys::NOTE_LOWAT;
+    }
+
+    /// `EVFILT_TIMER` `fflags`: the unit of `data`, and absolute deadlines.
+    ///
+    /// Without a unit flag `data` is in milliseconds everywhere.
+    /// [`KEvent::timer`](crate::KEvent::timer) picks the right encoding for
+    /// you from a `Duration`.
+    ///
+    /// # Platforms
+    /// FreeBSD and Linux: `SECONDS` 1, `MSECONDS` 2, `USECONDS` 4,
+    /// `NSECONDS` 8, `ABSTIME` 0x10. NetBSD enumerates the unit: `MSECONDS`
+    /// 0, `SECONDS` 1, `USECONDS` 2, `NSECONDS` 3, `ABSTIME` 0x10. Apple:
+    /// `SECONDS` 1, `USECONDS` 2, `NSECONDS` 4, `ABSOLUTE` 8, no `MSECONDS`.
+    /// DragonFly and OpenBSD: milliseconds only (none of these).
+    pub mod timer {
+        /// `NOTE_SECONDS`: `data` is in seconds.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_vendor = "apple",
+            target_os = "linux"
+        ))]
+        pub const SECONDS: u32 = crate::sys::NOTE_SECONDS;
+        /// `NOTE_MSECONDS`: `data` is in milliseconds (the default).
+        #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "linux"))]
+        pub const MSECONDS: u32 = crate::sys::NOTE_MSECONDS;
+        /// `NOTE_USECONDS`: `data` is in microseconds.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_vendor = "apple",
+            target_os = "linux"
+        ))]
+        pub const USECONDS: u32 = crate::sys::NOTE_USECONDS;
+        /// `NOTE_NSECONDS`: `data` is in nanoseconds.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_vendor = "apple",
+            target_os = "linux"
+        ))]
+        pub const NSECONDS: u32 = crate::sys::NOTE_NSECONDS;
+        /// `NOTE_ABSTIME`: `data` is a deadline since the Unix epoch (in the
+        /// unit given); the timer fires once.
+        #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "linux"))]
+        pub const ABSTIME: u32 = crate::sys::NOTE_ABSTIME;
+        /// `NOTE_ABSOLUTE` (Apple): `data` is a deadline since the Unix
+        /// epoch (in the unit given); the timer fires once.
+        #[cfg(target_vendor = "apple")]
+        pub const ABSOLUTE: u32 = libc::NOTE_ABSOLUTE;
+    }
+}
+
+/// One change or one event: the platform's `struct kevent`.
+///
+/// `Copy`, and on the BSDs and Apple `#[repr(transparent)]` over the
+/// kernel's `struct kevent`, so slices of it go to `kevent(2)` without a
+/// copy. Build changes with the constructors ([`KEvent::read`],
+/// [`KEvent::timer`], …) and the chainable flag methods; read events with
+/// the accessors, which hide the per-platform field types (NetBSD's `u32`
+/// filter and flags, `isize` data on DragonFly and Apple, FreeBSD's `ext`).
+///
+/// ```
+/// use bsd_event::{EvFlags, Filter, KEvent};
+/// let ev = KEvent::user(7).add().clear().with_udata(42);
+/// assert_eq!(ev.ident(), 7);
+/// assert_eq!(ev.filter(), Filter::User);
+/// assert_eq!(ev.flags(), EvFlags::ADD | EvFlags::CLEAR);
+/// assert_eq!(ev.udata(), 42);
+/// ```
+#[doc = man_links!("kevent", "epoll_ctl")]
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+#[doc(alias = "Kevent_t")]
+#[doc(alias = "kevent")]
+pub struct KEvent(pub(crate) sys::RawKevent);
+
+// SAFETY: the only pointer in `struct kevent` is `udata`, an opaque word the
+// kernel hands back untouched; this type never dereferences it.
+unsafe impl Send for KEvent {}
+// SAFETY: as above; a shared `KEvent` is plain immutable data.
+unsafe impl Sync for KEvent {}
+
+impl KEvent {
+    /// A change or event with every field given: the seed's `SetKevent`
+    /// plus `fflags`, `data` and `udata`.
+    ///
+    /// `data` is narrowed to the platform's type where that is `isize` on a
+    /// 32-bit target (saturating).
+    #[must_use]
+    #[doc(alias = "SetKevent")]
+    #[doc(alias = "EV_SET")]
+    pub fn new(ident: usize, filter: Filter, flags: EvFlags, fflags: u32, data: i64, udata: usize) -> KEvent {
+        KEvent(sys::make_kevent(ident, filter.raw(), flags.bits(), fflags, data, udata))
+    }
+
+    /// `EVFILT_READ` on `fd` (chain [`add`](Self::add) to register it).
+    ///
+    /// Fires when there is something to read: `data` is the number of
+    /// bytes readable (sockets, pipes, FIFOs), the number of pending
+    /// connections on a listening socket (on Linux: exact for TCP, 1 for
+    /// other kinds), or the
+    /// distance from the file offset to the end of a regular file.
+    #[must_use]
+    pub fn read(fd: impl AsFd) -> KEvent {
+        Self::fd_event(fd, Filter::Read)
+    }
+
+    /// `EVFILT_WRITE` on `fd`: fires when there is room to write; `data`
+    /// is the space left in the buffer.
+    #[must_use]
+    pub fn write(fd: impl AsFd) -> KEvent {
+        Self::fd_event(fd, Filter::Write)
+    }
+
+    fn fd_event(fd: impl AsFd, filter: Filter) -> KEvent {
+        let raw = fd.as_fd().as_raw_fd();
+        // A borrowed descriptor is never negative.
+        KEvent::new(raw as usize, filter, EvFlags::empty(), 0, 0, 0)
+    }
+
+    /// `EVFILT_TIMER` number `id`, firing every `period` (chain
+    /// [`oneshot`](Self::oneshot) for a single expiry).
+    ///
+    /// The crate encodes `period` in the platform's units: whole
+    /// milliseconds with no unit flag (understood everywhere), otherwise
+    /// microseconds or nanoseconds with the platform's unit flag.
+    /// `data` of a delivered event counts the expirations since the last
+    /// delivery. Re-adding a timer restarts it.
+    ///
+    /// # Platforms
+    /// DragonFly and OpenBSD know milliseconds only: a period that is not a
+    /// whole number of milliseconds is rounded up.
+    #[must_use]
+    pub fn timer(id: usize, period: Duration) -> KEvent {
+        let s = layout::encode_period(Os::HOST.timer_scheme(), period);
+        KEvent::new(id, Filter::Timer, EvFlags::empty(), s.fflags, s.data, 0)
+    }
+
+    /// `EVFILT_TIMER` number `id`, firing once at the wall-clock time `at`
+    /// (immediately if `at` is in the past).
+    ///
+    /// # Platforms
+    /// FreeBSD, NetBSD, Apple and Linux; DragonFly and OpenBSD have no
+    /// absolute timers.
+    #[cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))]
+    #[must_use]
+    pub fn timer_at(id: usize, at: SystemTime) -> KEvent {
+        // A time before the epoch is in the past: fire at once (1 ns after
+        // the epoch, as 0 would be "no deadline" on some systems).
+        let since = at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or(Duration::ZERO)
+            .max(Duration::from_nanos(1));
+        let (fflags, data) = match layout::encode_deadline(Os::HOST.timer_scheme(), since) {
+            Some(s) => (s.fflags, s.data),
+            // Not reached on the platforms this is compiled for.
+            None => (0, 0),
+        };
+        KEvent::new(id, Filter::Timer, EvFlags::empty(), fflags, data, 0)
+    }
+
+    /// `EVFILT_SIGNAL` for signal number `signo`: counts deliveries of the
+    /// signal to the process, even when it is ignored. `data` of a
+    /// delivered event is the count since the last delivery.
+    #[must_use]
+    pub fn signal(signo: libc::c_int) -> KEvent {
+        // A negative number becomes a huge ident, which registration rejects
+        // with EINVAL.
+        KEvent::new(signo as usize, Filter::Signal, EvFlags::empty(), 0, 0, 0)
+    }
+
+    /// `EVFILT_USER` number `id`, with no trigger (chain `add()` to
+    /// register it).
+    #[must_use]
+    pub fn user(id: usize) -> KEvent {
+        KEvent::new(id, Filter::User, EvFlags::empty(), 0, 0, 0)
+    }
+
+    /// A change that triggers user event `id`; `fflags` may add an
+    /// operation on the user flags (`note::user::FFOR | bits`, …).
+    #[must_use]
+    pub fn trigger(id: usize, fflags: u32) -> KEvent {
+        KEvent::new(id, Filter::User, EvFlags::empty(), note::user::TRIGGER | fflags, 0, 0)
+    }
+
+    /// `EVFILT_PROC` with `NOTE_EXIT` for process `pid`: fires once when
+    /// it exits, with its wait status in `data`. Watching does not reap
+    /// the child.
+    ///
+    /// # Platforms
+    /// On Apple this also sets `NOTE_EXITSTATUS`, without which Apple does
+    /// not report the status.
+    #[must_use]
+    pub fn proc_exit(pid: libc::pid_t) -> KEvent {
+        #[cfg(target_vendor = "apple")]
+        let fflags = note::proc::EXIT | note::proc::EXITSTATUS;
+        #[cfg(not(target_vendor = "apple"))]
+        let fflags = note::proc::EXIT;
+        // A negative pid becomes a huge ident, rejected at registration.
+        KEvent::new(pid as usize, Filter::Proc, EvFlags::empty(), fflags, 0, 0)
+    }
+
+    /// `EVFILT_VNODE` on the file or directory `fd`, watching `events`.
+    #[must_use]
+    pub fn vnode(fd: impl AsFd, events: VnodeEvents) -> KEvent {
+        let mut ev = Self::fd_event(fd, Filter::Vnode);
+        ev.set_fflags(events.bits());
+        ev
+    }
+
+    /// The identifier: a descriptor, pid, signal number, or any number for
+    /// timers and user events.
+    #[inline]
+    #[must_use]
+    pub fn ident(&self) -> usize {
+        sys::ident(&self.0)
+    }
+
+    /// The filter.
+    #[inline]
+    #[must_use]
+    pub fn filter(&self) -> Filter {
+        Filter::from_raw(sys::filter(&self.0))
+    }
+
+    /// The flags (all bits kept).
+    #[inline]
+    #[must_use]
+    pub fn flags(&self) -> EvFlags {
+        EvFlags::from_bits_retain(sys::flags(&self.0))
+    }
+
+    /// Filter-specific flags (`NOTE_*`).
+    #[inline]
+    #[must_use]
+    pub fn fflags(&self) -> u32 {
+        sys::fflags(&self.0)
+    }
+
+    /// Filter-specific data: bytes readable, expirations, a wait status, an
+    /// errno with [`EvFlags::ERROR`], …
+    #[inline]
+    #[must_use]
+    pub fn data(&self) -> i64 {
+        sys::data(&self.0)
+    }
+
+    /// The caller's value, handed back untouched.
+    #[inline]
+    #[must_use]
+    pub fn udata(&self) -> usize {
+        sys::udata(&self.0)
+    }
+
+    /// For an [`EvFlags::ERROR`] entry, the change's result: `Ok(())` for a
+    /// receipt, `Err(errno)` for a failed change; `None` for an event.
+    #[must_use]
+    pub fn error(&self) -> Option<bsd_errno::Result<()>> {
+        if !self.flags().contains(EvFlags::ERROR) {
+            return None;
+        }
+        let d = self.data();
+        Some(if d == 0 {
+            Ok(())
+        } else {
+            Err(bsd_errno::Errno::from_raw(i32::try_from(d).unwrap_or(libc::EINVAL)))
+        })
+    }
+
+    /// Sets `flags`, replacing what was there.
+    #[inline]
+    pub fn set_flags(&mut self, flags: EvFlags) {
+        sys::set_flags(&mut self.0, flags.bits());
+    }
+
+    /// Sets `fflags`.
+    #[inline]
+    pub fn set_fflags(&mut self, fflags: u32) {
+        sys::set_fflags(&mut self.0, fflags);
+    }
+
+    /// Sets `data` (saturating where the platform's field is narrower).
+    #[inline]
+    pub fn set_data(&mut self, data: i64) {
+        sys::set_data(&mut self.0, data);
+    }
+
+    /// Sets `udata`.
+    #[inline]
+    pub fn set_udata(&mut self, udata: usize) {
+        sys::set_udata(&mut self.0, udata);
+    }
+
+    #[inline]
+    fn with_flag(mut self, f: EvFlags) -> KEvent {
+        let flags = self.flags() | f;
+        self.set_flags(flags);
+        self
+    }
+
+    /// Adds `EV_ADD`: register (or modify) this event.
+    #[inline]
+    #[must_use]
+    pub fn add(self) -> KEvent {
+        self.with_flag(EvFlags::ADD)
+    }
+
+    /// Adds `EV_DELETE`: remove this event.
+    #[inline]
+    #[must_use]
+    pub fn delete(self) -> KEvent {
+        self.with_flag(EvFlags::DELETE)
+    }
+
+    /// Adds `EV_ENABLE`.
+    #[inline]
+    #[must_use]
+    pub fn enable(self) -> KEvent {
+        self.with_flag(EvFlags::ENABLE)
+    }
+
+    /// Adds `EV_DISABLE`.
+    #[inline]
+    #[must_use]
+    pub fn disable(self) -> KEvent {
+        self.with_flag(EvFlags::DISABLE)
+    }
+
+    /// Adds `EV_ONESHOT`.
+    #[inline]
+    #[must_use]
+    pub fn oneshot(self) -> KEvent {
+        self.with_flag(EvFlags::ONESHOT)
+    }
+
+    /// Adds `EV_CLEAR`.
+    #[inline]
+    #[must_use]
+    pub fn clear(self) -> KEvent {
+        self.with_flag(EvFlags::CLEAR)
+    }
+
+    /// Adds `EV_DISPATCH`.
+    #[inline]
+    #[must_use]
+    pub fn dispatch(self) -> KEvent {
+        self.with_flag(EvFlags::DISPATCH)
+    }
+
+    /// Adds `EV_RECEIPT`.
+    #[inline]
+    #[must_use]
+    pub fn receipt(self) -> KEvent {
+        self.with_flag(EvFlags::RECEIPT)
+    }
+
+    /// Sets `udata`, the caller's value handed back with each event.
+    #[inline]
+    #[must_use]
+    pub fn with_udata(mut self, udata: usize) -> KEvent {
+        self.set_udata(udata);
+        self
+    }
+
+    /// A zeroed entry, to size event buffers: `[KEvent::zeroed(); 64]`.
+    #[inline]
+    #[must_use]
+    pub fn zeroed() -> KEvent {
+        KEvent(sys::make_kevent(0, 0, 0, 0, 0, 0))
+    }
+}
+
+impl Default for KEvent {
+    fn default() -> KEvent {
+        KEvent::zeroed()
+    }
+}
+
+impl PartialEq for KEvent {
+    fn eq(&self, o: &KEvent) -> bool {
+        self.ident() == o.ident()
+            && sys::filter(&self.0) == sys::filter(&o.0)
+            && self.flags() == o.flags()
+            && self.fflags() == o.fflags()
+            && self.data() == o.data()
+            && self.udata() == o.udata()
+    }
+}
+
+impl Eq for KEvent {}
+
+impl fmt::Debug for KEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KEvent")
+            .field("ident", &self.ident())
+            .field("filter", &self.filter())
+            .field("flags", &self.flags())
+            .field("fflags", &format_args!("{:#x}", self.fflags()))
+            .field("data", &self.data())
+            .field("udata", &self.udata())
+            .finish()
+    }
+}

@@ -1,0 +1,61 @@
+//! EVFILT_PROC with NOTE_EXIT over a pidfd: the pidfd becomes readable
+//! when the process exits, and `waitid(P_PIDFD, …, WEXITED | WNOWAIT)`
+//! reads its status without reaping it, so the parent's `waitpid` still
+//! gets it.
+
+use super::epoll_ctl;
+use super::table::{encode, TAG_SLOT};
+use crate::layout;
+use bsd_errno::{check, Errno, Result};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+/// A pidfd for `pid` (ESRCH if there is no such process).
+pub(super) fn open(ident: usize) -> Result<OwnedFd> {
+    let pid = libc::pid_t::try_from(ident).map_err(|_| Errno::ESRCH)?;
+    if pid <= 0 {
+        return Err(Errno::ESRCH);
+    }
+    // SAFETY: pidfd_open takes a pid and flags; the result is a new
+    // close-on-exec descriptor or -1.
+    let fd = check(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
+    // SAFETY: a fresh descriptor (it fits an int), owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+pub(super) fn register(ep: RawFd, pidfd: &OwnedFd, slot: u32, gen: u32) -> Result<()> {
+    epoll_ctl(
+        ep,
+        libc::EPOLL_CTL_ADD,
+        pidfd.as_raw_fd(),
+        (libc::EPOLLIN | libc::EPOLLET) as u32,
+        encode(TAG_SLOT, slot, gen),
+    )
+}
+
+/// The BSD wait-status word of the exited process, without reaping it;
+/// 0 if it is not our child (Linux gives the status to the parent only)
+/// or was reaped already.
+pub(super) fn status(pidfd: &OwnedFd) -> i64 {
+    // SAFETY: all-zero is a valid siginfo_t.
+    let mut info: libc::siginfo_t = unsafe { core::mem::zeroed() };
+    // SAFETY: waitid writes into `info`; WNOWAIT leaves the child waitable.
+    let r = unsafe {
+        libc::waitid(
+            libc::P_PIDFD,
+            pidfd.as_raw_fd() as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOWAIT | libc::WNOHANG,
+        )
+    };
+    if r != 0 {
+        return 0;
+    }
+    // SAFETY: waitid filled a SIGCHLD siginfo, whose si_status is valid.
+    let st = unsafe { info.si_status() };
+    match info.si_code {
+        libc::CLD_EXITED => layout::exit_status(st),
+        libc::CLD_KILLED => layout::signaled_status(st, false),
+        libc::CLD_DUMPED => layout::signaled_status(st, true),
+        _ => 0,
+    }
+}
