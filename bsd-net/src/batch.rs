@@ -152,6 +152,7 @@ impl fmt::Debug for BatchMsg<'_> {
 /// bind(&rx, &"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into())?;
 /// let to = getsockname(&rx)?;
 /// let tx = socket(AddressFamily::INET, SocketType::DGRAM, SocketFlags::empty())?;
+/// bind(&tx, &"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into())?;
 ///
 /// let mut out = SendBatch::<4>::new();
 /// let msgs = [IoSlice::new(b"one"), IoSlice::new(b"two")];

@@ -68,29 +68,67 @@ pub struct Layout {
 
 impl fmt::Debug for Layout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Layout({:?}, {}-bit, cmsg align {})", self.os, self.ptr as u32 * 8, self.align)
+        write!(
+            f,
+            "Layout({:?}, {}-bit, cmsg align {})",
+            self.os,
+            self.ptr as u32 * 8,
+            self.align
+        )
     }
 }
 
 impl Layout {
     /// 64-bit Linux (x86_64, aarch64, riscv64, …): `cmsg_len` is a `size_t`,
     /// alignment 8.
-    pub const LINUX_64: Layout = Layout { os: Os::Linux, ptr: 8, align: 8 };
+    pub const LINUX_64: Layout = Layout {
+        os: Os::Linux,
+        ptr: 8,
+        align: 8,
+    };
     /// 32-bit Linux (i686, arm): `cmsg_len` is a 32-bit `size_t`, alignment 4.
-    pub const LINUX_32: Layout = Layout { os: Os::Linux, ptr: 4, align: 4 };
+    pub const LINUX_32: Layout = Layout {
+        os: Os::Linux,
+        ptr: 4,
+        align: 4,
+    };
     /// 64-bit FreeBSD (x86_64, aarch64, riscv64, powerpc64): alignment 8.
-    pub const FREEBSD_64: Layout = Layout { os: Os::FreeBsd, ptr: 8, align: 8 };
+    pub const FREEBSD_64: Layout = Layout {
+        os: Os::FreeBsd,
+        ptr: 8,
+        align: 8,
+    };
     /// DragonFly (x86_64): alignment 8.
-    pub const DRAGONFLY_64: Layout = Layout { os: Os::DragonFly, ptr: 8, align: 8 };
+    pub const DRAGONFLY_64: Layout = Layout {
+        os: Os::DragonFly,
+        ptr: 8,
+        align: 8,
+    };
     /// NetBSD x86_64: alignment 8.
-    pub const NETBSD_64: Layout = Layout { os: Os::NetBsd, ptr: 8, align: 8 };
+    pub const NETBSD_64: Layout = Layout {
+        os: Os::NetBsd,
+        ptr: 8,
+        align: 8,
+    };
     /// NetBSD aarch64: alignment 16 (`__ALIGNBYTES` is 15 there; the `libc`
     /// crate's 4 is wrong, as Go's `cmsgAlignOf` notes).
-    pub const NETBSD_AARCH64: Layout = Layout { os: Os::NetBsd, ptr: 8, align: 16 };
+    pub const NETBSD_AARCH64: Layout = Layout {
+        os: Os::NetBsd,
+        ptr: 8,
+        align: 16,
+    };
     /// 64-bit OpenBSD (x86_64, aarch64, riscv64): alignment 8.
-    pub const OPENBSD_64: Layout = Layout { os: Os::OpenBsd, ptr: 8, align: 8 };
+    pub const OPENBSD_64: Layout = Layout {
+        os: Os::OpenBsd,
+        ptr: 8,
+        align: 8,
+    };
     /// 64-bit Apple (x86_64, arm64): alignment 4 (`__DARWIN_ALIGN32`).
-    pub const APPLE_64: Layout = Layout { os: Os::Apple, ptr: 8, align: 4 };
+    pub const APPLE_64: Layout = Layout {
+        os: Os::Apple,
+        ptr: 8,
+        align: 4,
+    };
 
     /// Every named layout, for tests and fuzzing.
     pub const ALL: &'static [Layout] = &[
@@ -121,7 +159,11 @@ impl Layout {
         let ptr_ok = pointer_width == 4 || pointer_width == 8;
         let align_ok = cmsg_align == 4 || cmsg_align == 8 || cmsg_align == 16;
         if ptr_ok && align_ok {
-            Some(Layout { os, ptr: pointer_width as u8, align: cmsg_align as u8 })
+            Some(Layout {
+                os,
+                ptr: pointer_width as u8,
+                align: cmsg_align as u8,
+            })
         } else {
             None
         }
@@ -450,7 +492,10 @@ const NATIVE_ALIGN: usize = if cfg!(target_vendor = "apple") {
     4
 } else if cfg!(any(
     target_arch = "sparc64",
-    all(target_os = "netbsd", any(target_arch = "aarch64", target_arch = "riscv64"))
+    all(
+        target_os = "netbsd",
+        any(target_arch = "aarch64", target_arch = "riscv64")
+    )
 )) {
     16
 } else {

@@ -11,9 +11,11 @@
 //!
 //! // A UDP socket on loopback, its address, and a datagram to it.
 //! let rx = socket(AddressFamily::INET, SocketType::DGRAM, SocketFlags::empty())?;
-//! bind(&rx, &Sockaddr::from(std::net::SocketAddr::from(([127, 0, 0, 1], 0))))?;
+//! let loopback = Sockaddr::from(std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+//! bind(&rx, &loopback)?;
 //! let addr = getsockname(&rx)?;
 //! let tx = socket(AddressFamily::INET, SocketType::DGRAM, SocketFlags::empty())?;
+//! bind(&tx, &loopback)?;
 //! sendto(&tx, b"hello", &addr, MsgFlags::empty())?;
 //! let mut buf = [0u8; 16];
 //! let (n, from) = recvfrom(&rx, &mut buf, MsgFlags::empty())?;
@@ -69,13 +71,13 @@
 //! (Android rides along). Where a call differs per platform its docs have a
 //! `# Platforms` section. What is not portable, and so exists only where
 //! the kernel has it:
-//! - abstract unix addresses ([`SockaddrUnix::new_abstract`]): Linux;
-//! - [`set_pass_credentials`]: Linux, FreeBSD, NetBSD; sender-side
+//! - abstract unix addresses (`SockaddrUnix::new_abstract`): Linux;
+//! - `set_pass_credentials`: Linux, FreeBSD, NetBSD; sender-side
 //!   credentials ([`CmsgBuf::push_credentials`]) on Linux, FreeBSD and
 //!   DragonFly (EOPNOTSUPP elsewhere);
 //! - `IP_PKTINFO` ([`CmsgBuf::push_ipv4_packet_info`]): Linux, Apple,
 //!   NetBSD; the other BSDs report `IP_RECVDSTADDR`;
-//! - [`set_nosigpipe`]: Apple, FreeBSD, DragonFly, NetBSD.
+//! - `nosigpipe`/`set_nosigpipe`: Apple, FreeBSD, DragonFly, NetBSD.
 //!
 //! Apple's `SO_NOSIGPIPE` is set on the sockets this crate creates; a
 //! socket created elsewhere and used for sends here keeps its own SIGPIPE
@@ -101,9 +103,8 @@ pub use addr::{
 pub use batch::{recv_batch, send_batch, BatchMsg, RecvBatch, SendBatch};
 pub use bsd_errno::{Errno, Result};
 pub use cmsg::{
-    cmsg_len, cmsg_space, rights_space, CmsgBuf, CmsgSpace, ControlMessage, Ipv4PacketInfo, Ipv6PacketInfo,
-    Messages, RawCmsg, RawCmsgs, RawRights, Rights, Timestamp, UnixCredentials, CREDENTIALS_SPACE,
-    CRED_GROUPS_MAX,
+    cmsg_len, cmsg_space, rights_space, CmsgBuf, CmsgSpace, ControlMessage, Ipv4PacketInfo, Ipv6PacketInfo, Messages,
+    RawCmsg, RawCmsgs, RawRights, Rights, Timestamp, UnixCredentials, CREDENTIALS_SPACE, CRED_GROUPS_MAX,
 };
 pub use layout::{Layout, Os};
 pub use msg::{recvmsg, sendmsg, MsgFlags, RecvMsg};
@@ -111,19 +112,29 @@ pub use socket::{
     accept, accept_raw, bind, connect, getpeername, getsockname, listen, recv, recvfrom, send, sendto, shutdown,
     socket, socket_with_protocol, socketpair, AddressFamily, Shutdown, SocketFlags, SocketType,
 };
-#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd", target_os = "netbsd"))]
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd"
+))]
 pub use sockopt::set_pass_credentials;
-#[cfg(any(target_vendor = "apple", target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd"))]
-pub use sockopt::{nosigpipe, set_nosigpipe};
 pub use sockopt::{
     broadcast, getsockopt, getsockopt_raw, icmp6_filter, join_multicast_v4, join_multicast_v6, keepalive,
     leave_multicast_v4, leave_multicast_v6, linger, multicast_hops_v6, multicast_if_v4, multicast_loop_v4,
     multicast_loop_v6, multicast_ttl_v4, nodelay, only_v6, path_mtu_v6, peer_credentials, recv_buffer_size,
     recv_packet_info_v4, recv_packet_info_v6, recv_timeout, reuse_addr, reuse_port, send_buffer_size, send_timeout,
     set_broadcast, set_icmp6_filter, set_keepalive, set_linger, set_multicast_hops_v6, set_multicast_if_v4,
-    set_multicast_loop_v4, set_multicast_loop_v6, set_multicast_ttl_v4, set_nodelay, set_only_v6,
-    set_recv_buffer_size, set_recv_packet_info_v4, set_recv_packet_info_v6, set_recv_timeout, set_reuse_addr,
-    set_reuse_port, set_send_buffer_size, set_send_timeout, set_timestamp, set_ttl, set_unicast_hops_v6,
-    setsockopt, setsockopt_raw, socket_error, socket_type, timestamp, ttl, unicast_hops_v6, Icmp6Filter, IpMreq,
-    Ipv6Mreq, Ipv6MtuInfo, Linger, PeerCred, SockOpt,
+    set_multicast_loop_v4, set_multicast_loop_v6, set_multicast_ttl_v4, set_nodelay, set_only_v6, set_recv_buffer_size,
+    set_recv_packet_info_v4, set_recv_packet_info_v6, set_recv_timeout, set_reuse_addr, set_reuse_port,
+    set_send_buffer_size, set_send_timeout, set_timestamp, set_ttl, set_unicast_hops_v6, setsockopt, setsockopt_raw,
+    socket_error, socket_type, timestamp, ttl, unicast_hops_v6, Icmp6Filter, IpMreq, Ipv6Mreq, Ipv6MtuInfo, Linger,
+    PeerCred, SockOpt,
 };
+#[cfg(any(
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd"
+))]
+pub use sockopt::{nosigpipe, set_nosigpipe};

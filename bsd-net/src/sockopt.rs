@@ -282,7 +282,8 @@ pub struct ip6_mtuinfo {
 #[doc(alias = "IPv6MTUInfo")]
 #[doc(alias = "ip6_mtuinfo")]
 pub struct Ipv6MtuInfo {
-    /// The destination.
+    /// The destination (the BSDs and Apple fill it in; Linux leaves it
+    /// zero).
     pub addr: crate::SockaddrInet6,
     /// Its path MTU.
     pub mtu: u32,
@@ -1049,7 +1050,12 @@ pub fn set_recv_packet_info_v4(fd: impl AsFd, on: bool) -> Result<()> {
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "SO_PASSCRED")]
 #[doc(alias = "LOCAL_CREDS")]
-#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd", target_os = "netbsd"))]
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd"
+))]
 #[inline]
 pub fn set_pass_credentials(fd: impl AsFd, on: bool) -> Result<()> {
     sys::set_pass_credentials(fd.as_fd(), on)
@@ -1080,8 +1086,9 @@ pub struct PeerCred {
 /// ```
 ///
 /// # Errors
-/// ENOTCONN when not connected; EINVAL/ENOPROTOOPT on a socket that is not
-/// a unix socket, or a reply of an unexpected size or version.
+/// ENOTCONN when not connected (on Linux also for a socket that is not a
+/// unix socket: it reports no peer); EINVAL/ENOPROTOOPT on a socket that
+/// is not a unix socket, or a reply of an unexpected size or version.
 ///
 /// # Platforms
 /// Linux `SO_PEERCRED` (`ucred`); FreeBSD and DragonFly `LOCAL_PEERCRED`

@@ -165,7 +165,12 @@ pub(crate) fn decode(layout: Layout, bytes: &[u8]) -> Result<Sockaddr> {
             let flowinfo = rd_u32_ne(bytes, 4).ok_or(Errno::EINVAL)?;
             let addr = rd::<16>(bytes, 8).map(Ipv6Addr::from).ok_or(Errno::EINVAL)?;
             let scope_id = rd_u32_ne(bytes, 24).ok_or(Errno::EINVAL)?;
-            Ok(Sockaddr::Inet6(SockaddrInet6 { port, addr, flowinfo, scope_id }))
+            Ok(Sockaddr::Inet6(SockaddrInet6 {
+                port,
+                addr,
+                flowinfo,
+                scope_id,
+            }))
         }
         f if Some(f) == layout.af_link() => decode_datalink(bytes).map(Sockaddr::Datalink),
         f if Some(f) == layout.af_packet() => decode_link_layer(bytes).map(Sockaddr::LinkLayer),
@@ -179,7 +184,11 @@ fn family_and_extent(layout: Layout, bytes: &[u8]) -> Result<(u16, &[u8])> {
     let hdr: [u8; 2] = rd(bytes, 0).ok_or(Errno::EINVAL)?;
     if layout.has_sa_len() {
         let sa_len = usize::from(hdr[0]);
-        let extent = if sa_len == 0 { bytes.len() } else { sa_len.min(bytes.len()) };
+        let extent = if sa_len == 0 {
+            bytes.len()
+        } else {
+            sa_len.min(bytes.len())
+        };
         if extent < 2 {
             return Err(Errno::EINVAL);
         }

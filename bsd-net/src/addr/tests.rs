@@ -102,7 +102,10 @@ fn native_matches_libc_structs() {
     // SAFETY: as above, a sockaddr_in.
     let raw = unsafe { &*s.as_ptr().cast::<libc::sockaddr_in>() };
     assert_eq!(raw.sin_family as i32, libc::AF_INET);
-    assert_eq!(u32::from_be(raw.sin_addr.s_addr), u32::from(Ipv4Addr::new(192, 0, 2, 7)));
+    assert_eq!(
+        u32::from_be(raw.sin_addr.s_addr),
+        u32::from(Ipv4Addr::new(192, 0, 2, 7))
+    );
 }
 
 #[test]
@@ -171,7 +174,10 @@ fn unix_bsd_kernel_fixtures() {
     lead0[0] = 10;
     lead0[1] = 1;
     lead0[3] = b'x';
-    assert_eq!(decode(Layout::FREEBSD_64, &lead0), Ok(Sockaddr::Unix(SockaddrUnix::unnamed())));
+    assert_eq!(
+        decode(Layout::FREEBSD_64, &lead0),
+        Ok(Sockaddr::Unix(SockaddrUnix::unnamed()))
+    );
 }
 
 #[test]
@@ -182,7 +188,10 @@ fn unix_linux_kernel_fixtures() {
     path.extend_from_slice(b"/tmp/s\0");
     assert_eq!(decode(Layout::LINUX_64, &path), Ok(unix_path(b"/tmp/s")));
     // Unnamed: just the family.
-    assert_eq!(decode(Layout::LINUX_64, &af), Ok(Sockaddr::Unix(SockaddrUnix::unnamed())));
+    assert_eq!(
+        decode(Layout::LINUX_64, &af),
+        Ok(Sockaddr::Unix(SockaddrUnix::unnamed()))
+    );
     // Abstract: a leading NUL, the length excludes any terminator, NULs
     // inside are part of the name.
     let mut abs = af.to_vec();
@@ -194,7 +203,11 @@ fn unix_linux_kernel_fixtures() {
     let mut auto = af.to_vec();
     auto.extend_from_slice(b"\x0000af1");
     assert_eq!(
-        decode(Layout::LINUX_64, &auto).unwrap().as_unix().unwrap().abstract_name(),
+        decode(Layout::LINUX_64, &auto)
+            .unwrap()
+            .as_unix()
+            .unwrap()
+            .abstract_name(),
         Some(&b"00af1"[..])
     );
 }
@@ -215,8 +228,14 @@ fn unix_path_capacity_per_layout() {
     assert_eq!((b.len(), b[105]), (106, 0));
     // Over: EINVAL, never truncation.
     let mut out = [0u8; STORAGE_LEN];
-    assert_eq!(encode(&unix_path(&p108), Layout::APPLE_64, &mut out), Err(Errno::EINVAL));
-    assert_eq!(encode(&unix_path(&p108[..105]), Layout::OPENBSD_64, &mut out), Err(Errno::EINVAL));
+    assert_eq!(
+        encode(&unix_path(&p108), Layout::APPLE_64, &mut out),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        encode(&unix_path(&p108[..105]), Layout::OPENBSD_64, &mut out),
+        Err(Errno::EINVAL)
+    );
     // A kernel (or garbage) reporting a longer path than sun_path.
     let mut long = 1u16.to_ne_bytes().to_vec();
     long.extend_from_slice(&[b'a'; 109]);
@@ -266,10 +285,11 @@ fn datalink_fixtures() {
     freebsd[8..11].copy_from_slice(b"em0");
     freebsd[11..17].copy_from_slice(&mac);
     let d = decode(Layout::FREEBSD_64, &freebsd).unwrap();
-    let Sockaddr::Datalink(dl) = d else {
-        panic!("{d:?}")
-    };
-    assert_eq!((dl.index(), dl.link_type(), dl.name(), dl.addr(), dl.selector()), (2, 6, &b"em0"[..], &mac[..], &[][..]));
+    let Sockaddr::Datalink(dl) = d else { panic!("{d:?}") };
+    assert_eq!(
+        (dl.index(), dl.link_type(), dl.name(), dl.addr(), dl.selector()),
+        (2, 6, &b"em0"[..], &mac[..], &[][..])
+    );
     assert_eq!(d.to_string(), "link#2 em0 00:11:22:33:44:55");
     assert_eq!(enc(&d, Layout::FREEBSD_64), freebsd);
     // Apple: a 20-byte sockaddr_dl ("en0" + MAC = 9 of 12 data bytes).
@@ -296,7 +316,10 @@ fn datalink_fixtures() {
     let lo = decode(Layout::NETBSD_64, &lo).unwrap();
     assert_eq!(lo.to_string(), "link#1 lo0");
     // Too much data for the inline capacity.
-    assert_eq!(SockaddrDatalink::new(1, 6, &[b'x'; 100], &[0; 5], &[]).unwrap_err(), Errno::EINVAL);
+    assert_eq!(
+        SockaddrDatalink::new(1, 6, &[b'x'; 100], &[0; 5], &[]).unwrap_err(),
+        Errno::EINVAL
+    );
 }
 
 #[test]
@@ -310,7 +333,10 @@ fn link_layer_fixtures() {
     b.extend_from_slice(&[0, 6, 1, 2, 3, 4, 5, 6, 0, 0]);
     let a = decode(Layout::LINUX_64, &b).unwrap();
     let Sockaddr::LinkLayer(ll) = a else { panic!("{a:?}") };
-    assert_eq!((ll.protocol(), ll.ifindex(), ll.hatype(), ll.pkttype(), ll.addr()), (0x0800, 2, 1, 0, &[1, 2, 3, 4, 5, 6][..]));
+    assert_eq!(
+        (ll.protocol(), ll.ifindex(), ll.hatype(), ll.pkttype(), ll.addr()),
+        (0x0800, 2, 1, 0, &[1, 2, 3, 4, 5, 6][..])
+    );
     assert_eq!(enc(&a, Layout::LINUX_64), b);
     assert_eq!(a.to_string(), "ll#2 01:02:03:04:05:06");
     // halen past the returned length.
@@ -322,7 +348,10 @@ fn link_layer_fixtures() {
     let mut ib = b[..12].to_vec();
     ib[11] = 20;
     ib.extend_from_slice(&[7; 20]);
-    assert_eq!(decode(Layout::LINUX_64, &ib).unwrap().to_string().len(), "ll#2 ".len() + 20 * 3 - 1);
+    assert_eq!(
+        decode(Layout::LINUX_64, &ib).unwrap().to_string().len(),
+        "ll#2 ".len() + 20 * 3 - 1
+    );
 }
 
 #[test]
@@ -333,16 +362,25 @@ fn dragonfly_unspec_name_quirk() {
     assert_eq!(decode(Layout::DRAGONFLY_64, &[16, 0, 0, 0]), Err(Errno::EAFNOSUPPORT));
     // Only DragonFly.
     assert_eq!(decode_name(Layout::FREEBSD_64, &[]), Err(Errno::EINVAL));
-    assert_eq!(decode_name(Layout::FREEBSD_64, &[16, 0, 0, 0]), Err(Errno::EAFNOSUPPORT));
+    assert_eq!(
+        decode_name(Layout::FREEBSD_64, &[16, 0, 0, 0]),
+        Err(Errno::EAFNOSUPPORT)
+    );
     // Other names decode as usual.
-    assert_eq!(decode_name(Layout::DRAGONFLY_64, &enc(&v4(), Layout::DRAGONFLY_64)), Ok(v4()));
+    assert_eq!(
+        decode_name(Layout::DRAGONFLY_64, &enc(&v4(), Layout::DRAGONFLY_64)),
+        Ok(v4())
+    );
 }
 
 #[test]
 fn apple_accept_zero_length_quirk() {
     assert_eq!(decode_accepted(Layout::APPLE_64, &[]), Err(Errno::ECONNABORTED));
     assert_eq!(decode_accepted(Layout::LINUX_64, &[]), Err(Errno::EINVAL));
-    assert_eq!(decode_accepted(Layout::APPLE_64, &enc(&v6(), Layout::APPLE_64)), Ok(v6()));
+    assert_eq!(
+        decode_accepted(Layout::APPLE_64, &enc(&v6(), Layout::APPLE_64)),
+        Ok(v6())
+    );
 }
 
 #[test]
@@ -356,7 +394,10 @@ fn std_conversions() {
     }
     let v4: std::net::SocketAddrV4 = "10.0.0.1:9".parse().unwrap();
     assert_eq!(std::net::SocketAddrV4::try_from(Sockaddr::from(v4)), Ok(v4));
-    assert_eq!(std::net::SocketAddrV6::try_from(Sockaddr::from(v4)), Err(Errno::EAFNOSUPPORT));
+    assert_eq!(
+        std::net::SocketAddrV6::try_from(Sockaddr::from(v4)),
+        Err(Errno::EAFNOSUPPORT)
+    );
     let u = Sockaddr::Unix(SockaddrUnix::new("/tmp/x").unwrap());
     assert_eq!(std::net::SocketAddr::try_from(u), Err(Errno::EAFNOSUPPORT));
     assert_eq!(u.to_string(), "/tmp/x");
@@ -410,7 +451,10 @@ fn garbage_never_panics_and_decoded_round_trips() {
             let _ = decode_accepted(l, &buf[..len]);
         }
     }
-    assert!(decoded > 10_000, "the generator reached the decoders only {decoded} times");
+    assert!(
+        decoded > 10_000,
+        "the generator reached the decoders only {decoded} times"
+    );
 }
 
 #[test]
@@ -425,7 +469,9 @@ fn storage_views() {
     // SAFETY: as above.
     assert_eq!(unsafe { Sockaddr::from_raw(s.as_ptr(), s.len()) }, Ok(v4()));
     // SAFETY: a null pointer is rejected before any read.
-    assert_eq!(unsafe { SockaddrStorage::from_raw(core::ptr::null(), 4) }.unwrap_err(), Errno::EINVAL);
+    let null = unsafe { SockaddrStorage::from_raw(core::ptr::null(), 4) };
+    assert_eq!(null.unwrap_err(), Errno::EINVAL);
     // SAFETY: the length is rejected before any read.
-    assert_eq!(unsafe { SockaddrStorage::from_raw(s.as_ptr(), 129) }.unwrap_err(), Errno::EINVAL);
+    let long = unsafe { SockaddrStorage::from_raw(s.as_ptr(), 129) };
+    assert_eq!(long.unwrap_err(), Errno::EINVAL);
 }

@@ -10,9 +10,9 @@
 //! The framing and payload codecs (`wire.rs`) are pure over bytes and take a
 //! [`Layout`]; [`RawCmsgs`] exposes them for any platform's bytes.
 
-pub(crate) mod wire;
 #[cfg(test)]
 mod tests;
+pub(crate) mod wire;
 
 use crate::layout::Layout;
 use crate::sys;
@@ -288,16 +288,15 @@ impl<'a> CmsgBuf<'a> {
 
     /// Appends the calling process's credentials, for a receiver to check:
     /// `SCM_CREDENTIALS` with this process's pid, uid and gid on Linux (the
-    /// receiver must enable [`set_pass_credentials`]), `SCM_CREDS` that the
+    /// receiver must enable `set_pass_credentials`), `SCM_CREDS` that the
     /// kernel fills in on FreeBSD and DragonFly.
     ///
     /// # Errors
     /// - EOPNOTSUPP: no sender-side credentials message on this platform
-    ///   (NetBSD: the receiver sets [`set_pass_credentials`] instead;
+    ///   (NetBSD: the receiver sets `set_pass_credentials` instead;
     ///   OpenBSD and Apple: use [`peer_credentials`]).
     /// - ENOBUFS: it does not fit.
     ///
-    /// [`set_pass_credentials`]: crate::set_pass_credentials
     /// [`peer_credentials`]: crate::peer_credentials
     #[doc(alias = "UnixCredentials")]
     #[doc(alias = "SCM_CREDENTIALS")]
@@ -318,7 +317,10 @@ impl<'a> CmsgBuf<'a> {
     ///   [`push_credentials`](Self::push_credentials)).
     /// - ENOBUFS: it does not fit.
     pub fn push_credentials_as(&mut self, pid: libc::pid_t, uid: libc::uid_t, gid: libc::gid_t) -> Result<()> {
-        if !matches!(self.layout.scm_creds_send(), Some((_, crate::layout::CredFormat::Ucred))) {
+        if !matches!(
+            self.layout.scm_creds_send(),
+            Some((_, crate::layout::CredFormat::Ucred))
+        ) {
             return Err(Errno::EOPNOTSUPP);
         }
         self.push_creds((pid, uid, gid))
@@ -361,9 +363,17 @@ impl<'a> CmsgBuf<'a> {
         let payload = wire::pktinfo6_payload(info);
         self.start_encoding();
         let kind = self.layout.ipv6_pktinfo();
-        wire::push(self.layout, self.buf, &mut self.len, wire::IPPROTO_IPV6, kind, 20, |p| {
-            p.copy_from_slice(&payload);
-        })
+        wire::push(
+            self.layout,
+            self.buf,
+            &mut self.len,
+            wire::IPPROTO_IPV6,
+            kind,
+            20,
+            |p| {
+                p.copy_from_slice(&payload);
+            },
+        )
     }
 
     /// Appends a control message with any level, type and payload.

@@ -103,7 +103,10 @@ fn rights_fixtures_every_layout() {
         let bytes = cmsg(l, l.sol_socket(), 1, &ints(&[5, 6, 7]), None);
         let ms: Vec<_> = RawCmsgs::new(l, &bytes).collect();
         assert_eq!(ms.len(), 1, "{l:?}");
-        assert_eq!((ms[0].level(), ms[0].kind(), ms[0].is_truncated()), (l.sol_socket(), 1, false));
+        assert_eq!(
+            (ms[0].level(), ms[0].kind(), ms[0].is_truncated()),
+            (l.sol_socket(), 1, false)
+        );
         assert_eq!(raw_rights(&ms[0]), [5, 6, 7], "{l:?}");
     }
     // The other family's SOL_SOCKET is not SCM_RIGHTS.
@@ -139,7 +142,10 @@ fn several_messages_in_order() {
     assert_eq!(raw_rights(&ms[0]), [10]);
     match ms[1].decode() {
         ControlMessage::Credentials(c) => {
-            assert_eq!((c.pid, c.uid, c.gid, c.euid, c.groups()), (Some(4242), 1000, 1001, None, &[][..]));
+            assert_eq!(
+                (c.pid, c.uid, c.gid, c.euid, c.groups()),
+                (Some(4242), 1000, 1001, None, &[][..])
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -159,7 +165,10 @@ fn credentials_fixtures() {
         let b = cmsg(l, 0xffff, 3, &c, None);
         match RawCmsgs::new(l, &b).next().unwrap().decode() {
             ControlMessage::Credentials(u) => {
-                assert_eq!((u.pid, u.uid, u.euid, u.gid, u.egid), (Some(777), 1001, Some(0), 1002, None));
+                assert_eq!(
+                    (u.pid, u.uid, u.euid, u.gid, u.egid),
+                    (Some(777), 1001, Some(0), 1002, None)
+                );
                 assert_eq!(u.groups(), [1002, 5]);
             }
             other => panic!("{other:?}"),
@@ -171,7 +180,10 @@ fn credentials_fixtures() {
     let b = cmsg(Layout::FREEBSD_64, 0xffff, 8, &s2, None);
     match RawCmsgs::new(Layout::FREEBSD_64, &b).next().unwrap().decode() {
         ControlMessage::Credentials(u) => {
-            assert_eq!((u.pid, u.uid, u.euid, u.gid, u.egid), (Some(31), 1, Some(2), 3, Some(4)));
+            assert_eq!(
+                (u.pid, u.uid, u.euid, u.gid, u.egid),
+                (Some(31), 1, Some(2), 3, Some(4))
+            );
             assert_eq!(u.groups(), [3, 10, 11]);
         }
         other => panic!("{other:?}"),
@@ -182,7 +194,10 @@ fn credentials_fixtures() {
     let b = cmsg(Layout::NETBSD_64, 0xffff, 0x10, &s, None);
     match RawCmsgs::new(Layout::NETBSD_64, &b).next().unwrap().decode() {
         ControlMessage::Credentials(u) => {
-            assert_eq!((u.pid, u.uid, u.euid, u.gid, u.egid), (Some(55), 1, Some(2), 3, Some(4)));
+            assert_eq!(
+                (u.pid, u.uid, u.euid, u.gid, u.egid),
+                (Some(55), 1, Some(2), 3, Some(4))
+            );
             assert_eq!(u.groups(), [3]);
         }
         other => panic!("{other:?}"),
@@ -280,7 +295,12 @@ fn packet_info_fixtures() {
         other => panic!("{other:?}"),
     }
     // The BSDs' IP_RECVDSTADDR (7): an in_addr.
-    for l in [Layout::FREEBSD_64, Layout::OPENBSD_64, Layout::DRAGONFLY_64, Layout::APPLE_64] {
+    for l in [
+        Layout::FREEBSD_64,
+        Layout::OPENBSD_64,
+        Layout::DRAGONFLY_64,
+        Layout::APPLE_64,
+    ] {
         let b = cmsg(l, 0, 7, &dst.octets(), None);
         assert!(matches!(
             RawCmsgs::new(l, &b).next().unwrap().decode(),
@@ -421,7 +441,11 @@ fn encoder_round_trips_every_layout() {
         let want_creds = matches!(l.os(), Os::Linux | Os::FreeBsd | Os::DragonFly);
         assert_eq!(creds.is_ok(), want_creds, "{l:?}");
         assert_eq!(creds_as.is_ok(), l.os() == Os::Linux, "{l:?}");
-        assert_eq!(pkt4.is_ok(), matches!(l.os(), Os::Linux | Os::Apple | Os::NetBsd), "{l:?}");
+        assert_eq!(
+            pkt4.is_ok(),
+            matches!(l.os(), Os::Linux | Os::Apple | Os::NetBsd),
+            "{l:?}"
+        );
         if creds.is_err() {
             assert_eq!(creds, Err(Errno::EOPNOTSUPP));
         }
@@ -443,7 +467,9 @@ fn encoder_round_trips_every_layout() {
             assert_eq!(m.data().len(), if l.os() == Os::Linux { 12 } else { 84 });
         }
         if l.os() == Os::Linux {
-            assert!(matches!(it.next().unwrap().decode(), ControlMessage::Credentials(c) if c.pid == Some(1) && c.uid == 2 && c.gid == 3));
+            assert!(
+                matches!(it.next().unwrap().decode(), ControlMessage::Credentials(c) if c.pid == Some(1) && c.uid == 2 && c.gid == 3)
+            );
         }
         if pkt4.is_ok() {
             match it.next().unwrap().decode() {
@@ -455,7 +481,14 @@ fn encoder_round_trips_every_layout() {
             }
         }
         assert!(matches!(it.next().unwrap().decode(), ControlMessage::Ipv6PacketInfo(p) if p == p6));
-        assert!(matches!(it.next().unwrap().decode(), ControlMessage::Other { level: 0x1234, kind: 0x55, data: b"xyz" }));
+        assert!(matches!(
+            it.next().unwrap().decode(),
+            ControlMessage::Other {
+                level: 0x1234,
+                kind: 0x55,
+                data: b"xyz"
+            }
+        ));
         assert!(it.next().is_none());
         // Every message is CMSG_SPACE-padded: the total is their sum.
         let sum: usize = ms.iter().map(|m| l.cmsg_space(m.data().len())).sum();
@@ -485,7 +518,7 @@ fn too_small_is_enobufs_and_leaves_the_buffer() {
 
 #[test]
 fn misaligned_storage_is_aligned() {
-    let mut v = vec![0u8; 65];
+    let mut v = [0u8; 65];
     let off = v.as_ptr().align_offset(16);
     let slice = &mut v[off + 1..];
     let len = slice.len();

@@ -71,12 +71,7 @@ fn apple_setup(fd: &OwnedFd, nonblock: bool) -> Result<()> {
 #[cfg(target_vendor = "apple")]
 use std::os::fd::AsFd;
 
-pub(crate) fn socket(
-    domain: libc::c_int,
-    ty: libc::c_int,
-    protocol: libc::c_int,
-    nonblock: bool,
-) -> Result<OwnedFd> {
+pub(crate) fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int, nonblock: bool) -> Result<OwnedFd> {
     #[cfg(not(target_vendor = "apple"))]
     let ty = ty | type_flags(nonblock);
     // SAFETY: no memory is passed.

@@ -21,12 +21,7 @@ fn type_flags(nonblock: bool) -> libc::c_int {
 }
 
 #[inline]
-pub(crate) fn socket(
-    domain: libc::c_int,
-    ty: libc::c_int,
-    protocol: libc::c_int,
-    nonblock: bool,
-) -> Result<OwnedFd> {
+pub(crate) fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int, nonblock: bool) -> Result<OwnedFd> {
     // SAFETY: no memory is passed.
     let fd = check(unsafe { libc::socket(domain, ty | type_flags(nonblock), protocol) })?;
     // SAFETY: `fd` is a new descriptor that nothing else owns.
@@ -71,6 +66,11 @@ pub(crate) fn peer_credentials(fd: BorrowedFd<'_>) -> Result<PeerCred> {
     // SAFETY: zero-initialized, then filled by the kernel: every field is
     // an integer.
     let c = unsafe { c.assume_init() };
+    // No peer (an unconnected or non-unix socket): the kernel reports
+    // uid and gid (uid_t)-1, which no process has.
+    if c.uid == libc::uid_t::MAX && c.gid == libc::gid_t::MAX {
+        return Err(Errno::ENOTCONN);
+    }
     Ok(PeerCred {
         pid: if c.pid > 0 { Some(c.pid) } else { None },
         uid: c.uid,
