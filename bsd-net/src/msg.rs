@@ -195,22 +195,31 @@ pub fn recvmsg(
     flags: MsgFlags,
 ) -> Result<RecvMsg> {
     let fd = fd.as_fd();
-    let mut name = SockaddrStorage::uninit();
+    // Built in place: the kernel writes the sender straight into it.
+    let mut out = RecvMsg {
+        bytes: 0,
+        flags: MsgFlags::empty(),
+        control_len: 0,
+        name: SockaddrStorage::uninit(),
+    };
     let storage = control.recv_storage()?;
     let dummy_read = !storage.is_empty() && iov.iter().all(|b| b.is_empty()) && !is_datagram(fd)?;
     let r = if dummy_read {
         let mut dummy = [0u8];
-        let r = sys::recvmsg(fd, &mut [IoSliceMut::new(&mut dummy)], storage, &mut name, flags.bits())?;
+        let r = sys::recvmsg(
+            fd,
+            &mut [IoSliceMut::new(&mut dummy)],
+            storage,
+            &mut out.name,
+            flags.bits(),
+        )?;
         sys::Received { bytes: 0, ..r }
     } else {
-        sys::recvmsg(fd, iov, storage, &mut name, flags.bits())?
+        sys::recvmsg(fd, iov, storage, &mut out.name, flags.bits())?
     };
-    let flags = MsgFlags::from_bits_retain(r.flags);
-    control.set_received(r.control_len, flags.contains(MsgFlags::CTRUNC));
-    Ok(RecvMsg {
-        bytes: r.bytes,
-        flags,
-        control_len: r.control_len,
-        name,
-    })
+    out.bytes = r.bytes;
+    out.flags = MsgFlags::from_bits_retain(r.flags);
+    out.control_len = r.control_len;
+    control.set_received(r.control_len, out.flags.contains(MsgFlags::CTRUNC));
+    Ok(out)
 }

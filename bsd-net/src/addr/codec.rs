@@ -3,11 +3,12 @@
 //! on every host for every platform.
 
 use super::{
-    Sockaddr, SockaddrDatalink, SockaddrInet4, SockaddrInet6, SockaddrLinkLayer, SockaddrUnix, UnixAddrKind,
-    DATALINK_DATA_MAX, LINK_ADDR_MAX, STORAGE_LEN,
+    Sockaddr, SockaddrDatalink, SockaddrInet4, SockaddrLinkLayer, SockaddrUnix, UnixAddrKind, DATALINK_DATA_MAX,
+    LINK_ADDR_MAX, STORAGE_LEN,
 };
 use crate::layout::{Layout, Os};
 use bsd_errno::{Errno, Result};
+use core::mem::MaybeUninit;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 const AF_UNSPEC: u16 = 0;
@@ -29,59 +30,118 @@ fn rd<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
     b.get(at..at.checked_add(N)?)?.try_into().ok()
 }
 
-#[inline]
-fn rd_u32_ne(b: &[u8], at: usize) -> Option<u32> {
-    rd(b, at).map(u32::from_ne_bytes)
-}
-
-/// Writes the family header: `sa_len, sa_family` (one byte each) on the
-/// BSDs and Apple, a native-endian `u16` family on Linux.
-#[inline]
-fn put_family(layout: Layout, out: &mut [u8; STORAGE_LEN], len: usize, family: u16) {
+/// The family header: `sa_len, sa_family` (one byte each) on the BSDs and
+/// Apple, a native-endian `u16` family on Linux.
+#[inline(always)]
+fn family_header(layout: Layout, len: usize, family: u16) -> [u8; 2] {
     if layout.has_sa_len() {
         // Every length written here is at most 112 and every BSD family
         // fits a byte.
-        out[0] = len as u8;
-        out[1] = family as u8;
+        [len as u8, family as u8]
     } else {
-        let f = family.to_ne_bytes();
-        out[0] = f[0];
-        out[1] = f[1];
+        family.to_ne_bytes()
+    }
+}
+
+/// Copies `bytes` to the start of `out`.
+#[inline(always)]
+fn put(out: &mut [MaybeUninit<u8>; STORAGE_LEN], bytes: &[u8]) {
+    for (o, b) in out.iter_mut().zip(bytes) {
+        o.write(*b);
     }
 }
 
 /// Encodes `addr` as `layout`'s kernel reads it into `out`, and returns the
-/// address length to pass with it. Bytes of `out` past the length are left
-/// as they were.
-pub(crate) fn encode(addr: &Sockaddr, layout: Layout, out: &mut [u8; STORAGE_LEN]) -> Result<usize> {
+/// address length to pass with it: the first that many bytes of `out` are
+/// initialized, the rest left as they were.
+#[inline]
+pub(crate) fn encode(addr: &Sockaddr, layout: Layout, out: &mut [MaybeUninit<u8>; STORAGE_LEN]) -> Result<usize> {
     match addr {
-        Sockaddr::Inet4(a) => {
-            let len = SOCKADDR_IN_LEN;
-            out[..len].fill(0);
-            put_family(layout, out, len, AF_INET);
-            out[2..4].copy_from_slice(&a.port.to_be_bytes());
-            out[4..8].copy_from_slice(&a.addr.octets());
+        Sockaddr::Inet4(a) => Ok(encode_v4(layout, a.addr, a.port, out)),
+        Sockaddr::Inet6(a) => Ok(encode_v6(layout, &a.addr, a.port, a.flowinfo, a.scope_id, out)),
+        _ => {
+            let mut b = [0u8; STORAGE_LEN];
+            let len = encode_other(addr, layout, &mut b)?;
+            put(out, b.get(..len).unwrap_or_default());
             Ok(len)
         }
-        Sockaddr::Inet6(a) => {
-            let len = SOCKADDR_IN6_LEN;
-            put_family(layout, out, len, layout.af_inet6());
-            out[2..4].copy_from_slice(&a.port.to_be_bytes());
-            // As std and socket2 do: the field's value, stored as is.
-            out[4..8].copy_from_slice(&a.flowinfo.to_ne_bytes());
-            out[8..24].copy_from_slice(&a.addr.octets());
-            out[24..28].copy_from_slice(&a.scope_id.to_ne_bytes());
-            Ok(len)
-        }
+    }
+}
+
+/// Encodes an `AF_INET` address; returns its length.
+#[inline]
+pub(crate) fn encode_v4(layout: Layout, addr: Ipv4Addr, port: u16, out: &mut [MaybeUninit<u8>; STORAGE_LEN]) -> usize {
+    let mut b = [0u8; SOCKADDR_IN_LEN];
+    let [h0, h1] = family_header(layout, SOCKADDR_IN_LEN, AF_INET);
+    let [p0, p1] = port.to_be_bytes();
+    let [a0, a1, a2, a3] = addr.octets();
+    b[..8].copy_from_slice(&[h0, h1, p0, p1, a0, a1, a2, a3]);
+    put(out, &b);
+    SOCKADDR_IN_LEN
+}
+
+/// Encodes an `AF_INET6` address; returns its length.
+#[inline]
+pub(crate) fn encode_v6(
+    layout: Layout,
+    addr: &Ipv6Addr,
+    port: u16,
+    flowinfo: u32,
+    scope_id: u32,
+    out: &mut [MaybeUninit<u8>; STORAGE_LEN],
+) -> usize {
+    let mut b = [0u8; SOCKADDR_IN6_LEN];
+    b[..2].copy_from_slice(&family_header(layout, SOCKADDR_IN6_LEN, layout.af_inet6()));
+    b[2..4].copy_from_slice(&port.to_be_bytes());
+    // As std and socket2 do: the field's value, stored as is.
+    b[4..8].copy_from_slice(&flowinfo.to_ne_bytes());
+    b[8..24].copy_from_slice(&addr.octets());
+    b[24..28].copy_from_slice(&scope_id.to_ne_bytes());
+    put(out, &b);
+    SOCKADDR_IN6_LEN
+}
+
+/// Decodes an `AF_INET` or `AF_INET6` address straight to std; `None` for
+/// any other family or a length too short.
+#[inline]
+pub(crate) fn decode_socket_addr(layout: Layout, bytes: &[u8]) -> Option<std::net::SocketAddr> {
+    use std::net::{SocketAddrV4, SocketAddrV6};
+    let (family, bytes) = family_and_extent(layout, bytes).ok()?;
+    if family == AF_INET {
+        let b: &[u8; SOCKADDR_IN_LEN] = bytes.first_chunk()?;
+        let port = u16::from_be_bytes([b[2], b[3]]);
+        Some(SocketAddrV4::new(Ipv4Addr::new(b[4], b[5], b[6], b[7]), port).into())
+    } else if family == layout.af_inet6() {
+        let b: &[u8; SOCKADDR_IN6_LEN] = bytes.first_chunk()?;
+        let mut addr = [0u8; 16];
+        addr.copy_from_slice(&b[8..24]);
+        Some(
+            SocketAddrV6::new(
+                Ipv6Addr::from(addr),
+                u16::from_be_bytes([b[2], b[3]]),
+                u32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
+                u32::from_ne_bytes([b[24], b[25], b[26], b[27]]),
+            )
+            .into(),
+        )
+    } else {
+        None
+    }
+}
+
+/// The families off the hot path, into zeroed bytes.
+#[inline(never)]
+fn encode_other(addr: &Sockaddr, layout: Layout, out: &mut [u8; STORAGE_LEN]) -> Result<usize> {
+    match addr {
+        Sockaddr::Inet4(_) | Sockaddr::Inet6(_) => Err(Errno::EINVAL),
         Sockaddr::Unix(u) => encode_unix(u, layout, out),
         Sockaddr::Datalink(d) => {
-            if layout.af_link().is_none() {
+            let Some(family) = layout.af_link() else {
                 return Err(Errno::EAFNOSUPPORT);
-            }
+            };
             let data = d.data();
             let len = (SDL_DATA_OFFSET + data.len()).max(layout.sockaddr_dl_size());
-            out[..len].fill(0);
-            put_family(layout, out, len, layout.af_link().unwrap_or(0));
+            out[..2].copy_from_slice(&family_header(layout, len, family));
             out[2..4].copy_from_slice(&d.index.to_ne_bytes());
             out[4] = d.link_type;
             out[5] = d.nlen;
@@ -96,8 +156,7 @@ pub(crate) fn encode(addr: &Sockaddr, layout: Layout, out: &mut [u8; STORAGE_LEN
             };
             let addr = l.addr();
             let len = (SLL_ADDR_OFFSET + addr.len()).max(SOCKADDR_LL_LEN);
-            out[..len].fill(0);
-            put_family(layout, out, len, family);
+            out[..2].copy_from_slice(&family_header(layout, len, family));
             out[2..4].copy_from_slice(&l.protocol.to_be_bytes());
             out[4..8].copy_from_slice(&l.ifindex.to_ne_bytes());
             out[8..10].copy_from_slice(&l.hatype.to_ne_bytes());
@@ -118,14 +177,10 @@ fn encode_unix(u: &SockaddrUnix, layout: Layout, out: &mut [u8; STORAGE_LEN]) ->
                 return Err(Errno::EINVAL);
             }
             out[SUN_PATH_OFFSET..SUN_PATH_OFFSET + p.len()].copy_from_slice(p);
-            // The terminating NUL goes in when there is room (a path of
-            // exactly `sun_path` bytes has none, which every kernel accepts).
-            if p.len() < cap {
-                out[SUN_PATH_OFFSET + p.len()] = 0;
-                SUN_PATH_OFFSET + p.len() + 1
-            } else {
-                SUN_PATH_OFFSET + p.len()
-            }
+            // The terminating NUL (already there: `out` is zeroed) counts
+            // when there is room; a path of exactly `sun_path` bytes has
+            // none, which every kernel accepts.
+            SUN_PATH_OFFSET + p.len() + usize::from(p.len() < cap)
         }
         UnixAddrKind::Abstract(name) => {
             if layout.os() != Os::Linux {
@@ -134,44 +189,42 @@ fn encode_unix(u: &SockaddrUnix, layout: Layout, out: &mut [u8; STORAGE_LEN]) ->
             if name.len() >= cap {
                 return Err(Errno::EINVAL);
             }
-            out[SUN_PATH_OFFSET] = 0;
             out[SUN_PATH_OFFSET + 1..SUN_PATH_OFFSET + 1 + name.len()].copy_from_slice(name);
             SUN_PATH_OFFSET + 1 + name.len()
         }
     };
-    put_family(layout, out, len, AF_UNIX);
+    out[..2].copy_from_slice(&family_header(layout, len, AF_UNIX));
     Ok(len)
 }
 
 /// Decodes the `bytes` a kernel of `layout` wrote for an address (`bytes`
 /// is exactly the returned address length).
+#[inline]
 pub(crate) fn decode(layout: Layout, bytes: &[u8]) -> Result<Sockaddr> {
-    let (family, bytes) = family_and_extent(layout, bytes)?;
+    let (family, rest) = family_and_extent(layout, bytes)?;
+    if family == AF_INET {
+        let b: &[u8; SOCKADDR_IN_LEN] = rest.first_chunk().ok_or(Errno::EINVAL)?;
+        return Ok(Sockaddr::Inet4(SockaddrInet4 {
+            port: u16::from_be_bytes([b[2], b[3]]),
+            addr: Ipv4Addr::new(b[4], b[5], b[6], b[7]),
+        }));
+    }
+    if family == layout.af_inet6() {
+        // Through std's type: it keeps the address in one piece, which the
+        // compiler copies better than into the enum directly.
+        return decode_socket_addr(layout, bytes)
+            .map(Sockaddr::from)
+            .ok_or(Errno::EINVAL);
+    }
+    let bytes = rest;
+    decode_other(layout, family, bytes)
+}
+
+/// The families off the hot path.
+#[inline(never)]
+fn decode_other(layout: Layout, family: u16, bytes: &[u8]) -> Result<Sockaddr> {
     match family {
-        AF_INET => {
-            if bytes.len() < SOCKADDR_IN_LEN {
-                return Err(Errno::EINVAL);
-            }
-            let port = rd(bytes, 2).map(u16::from_be_bytes).ok_or(Errno::EINVAL)?;
-            let addr = rd::<4>(bytes, 4).map(Ipv4Addr::from).ok_or(Errno::EINVAL)?;
-            Ok(Sockaddr::Inet4(SockaddrInet4 { port, addr }))
-        }
         AF_UNIX => decode_unix(layout, bytes).map(Sockaddr::Unix),
-        f if f == layout.af_inet6() => {
-            if bytes.len() < SOCKADDR_IN6_LEN {
-                return Err(Errno::EINVAL);
-            }
-            let port = rd(bytes, 2).map(u16::from_be_bytes).ok_or(Errno::EINVAL)?;
-            let flowinfo = rd_u32_ne(bytes, 4).ok_or(Errno::EINVAL)?;
-            let addr = rd::<16>(bytes, 8).map(Ipv6Addr::from).ok_or(Errno::EINVAL)?;
-            let scope_id = rd_u32_ne(bytes, 24).ok_or(Errno::EINVAL)?;
-            Ok(Sockaddr::Inet6(SockaddrInet6 {
-                port,
-                addr,
-                flowinfo,
-                scope_id,
-            }))
-        }
         f if Some(f) == layout.af_link() => decode_datalink(bytes).map(Sockaddr::Datalink),
         f if Some(f) == layout.af_packet() => decode_link_layer(bytes).map(Sockaddr::LinkLayer),
         _ => Err(Errno::EAFNOSUPPORT),
@@ -180,6 +233,7 @@ pub(crate) fn decode(layout: Layout, bytes: &[u8]) -> Result<Sockaddr> {
 
 /// The family, and the bytes the address really covers: on the BSDs the
 /// smaller of the returned length and `sa_len` (when `sa_len` is set).
+#[inline]
 fn family_and_extent(layout: Layout, bytes: &[u8]) -> Result<(u16, &[u8])> {
     let hdr: [u8; 2] = rd(bytes, 0).ok_or(Errno::EINVAL)?;
     if layout.has_sa_len() {

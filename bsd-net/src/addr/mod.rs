@@ -219,10 +219,9 @@ impl Sockaddr {
     /// As [`encode`](Self::encode), for `layout`.
     #[inline]
     pub fn encode_with(&self, layout: Layout) -> Result<SockaddrStorage> {
-        let mut s = SockaddrStorage::zeroed();
-        // SAFETY: `zeroed` initialized every byte.
-        let bytes = unsafe { &mut s.buf.assume_init_mut().0 };
-        let len = codec::encode(self, layout, bytes)?;
+        let mut s = SockaddrStorage::uninit();
+        let len = codec::encode(self, layout, s.bytes_mut())?;
+        // The encoder initialized the first `len` bytes.
         s.len = len as libc::socklen_t;
         Ok(s)
     }
@@ -842,15 +841,6 @@ impl fmt::Debug for SockaddrLinkLayer {
 // ----- SockaddrStorage -----
 
 impl SockaddrStorage {
-    /// Zero bytes, length 0.
-    #[inline]
-    pub(crate) fn zeroed() -> Self {
-        SockaddrStorage {
-            buf: MaybeUninit::new(StorageBytes([0; STORAGE_LEN])),
-            len: 0,
-        }
-    }
-
     /// Uninitialized bytes, length 0: for the kernel to fill.
     #[inline]
     pub(crate) fn uninit() -> Self {
@@ -932,6 +922,64 @@ impl SockaddrStorage {
     #[inline]
     pub fn decode(&self) -> Result<Sockaddr> {
         Sockaddr::decode(self.as_bytes())
+    }
+
+    /// Decodes an IPv4 or IPv6 address straight to std (`None` for another
+    /// family or a length too short for the family): the shortest way back
+    /// from the kernel's bytes to a [`SocketAddr`].
+    #[inline]
+    #[must_use]
+    pub fn as_socket_addr(&self) -> Option<SocketAddr> {
+        codec::decode_socket_addr(Layout::NATIVE, self.as_bytes())
+    }
+
+    /// The bytes, for encoding into.
+    #[inline]
+    fn bytes_mut(&mut self) -> &mut [MaybeUninit<u8>; STORAGE_LEN] {
+        // SAFETY: a byte array and an array of MaybeUninit bytes have the
+        // same layout; the view only writes.
+        unsafe { &mut *self.buf.as_mut_ptr().cast::<[MaybeUninit<u8>; STORAGE_LEN]>() }
+    }
+}
+
+/// Encodes a std address as the native kernel reads it: the shortest way
+/// from a [`SocketAddr`] to the kernel's bytes.
+impl From<SocketAddr> for SockaddrStorage {
+    #[inline]
+    fn from(a: SocketAddr) -> Self {
+        match a {
+            SocketAddr::V4(a) => a.into(),
+            SocketAddr::V6(a) => a.into(),
+        }
+    }
+}
+
+impl From<SocketAddrV4> for SockaddrStorage {
+    #[inline]
+    fn from(a: SocketAddrV4) -> Self {
+        let mut s = SockaddrStorage::uninit();
+        let len = codec::encode_v4(Layout::NATIVE, *a.ip(), a.port(), s.bytes_mut());
+        // The encoder initialized the first `len` bytes.
+        s.len = len as libc::socklen_t;
+        s
+    }
+}
+
+impl From<SocketAddrV6> for SockaddrStorage {
+    #[inline]
+    fn from(a: SocketAddrV6) -> Self {
+        let mut s = SockaddrStorage::uninit();
+        let len = codec::encode_v6(
+            Layout::NATIVE,
+            a.ip(),
+            a.port(),
+            a.flowinfo(),
+            a.scope_id(),
+            s.bytes_mut(),
+        );
+        // The encoder initialized the first `len` bytes.
+        s.len = len as libc::socklen_t;
+        s
     }
 }
 

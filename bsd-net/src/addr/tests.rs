@@ -1,7 +1,7 @@
 //! Sockaddr codec fixtures: the bytes each kernel writes, for every layout,
 //! decoded and re-encoded on this host.
 
-use super::codec::{decode, decode_accepted, decode_name, encode, family_of};
+use super::codec::{decode, decode_accepted, decode_name, family_of};
 use super::*;
 use crate::layout::{Layout, Os};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -17,9 +17,11 @@ const BSD: [Layout; 6] = [
 const LINUX: [Layout; 2] = [Layout::LINUX_64, Layout::LINUX_32];
 
 fn enc(a: &Sockaddr, l: Layout) -> Vec<u8> {
-    let mut out = [0xAAu8; STORAGE_LEN];
-    let n = encode(a, l, &mut out).unwrap();
-    out[..n].to_vec()
+    a.encode_with(l).unwrap().as_bytes().to_vec()
+}
+
+fn try_enc(a: &Sockaddr, l: Layout) -> Result<usize> {
+    a.encode_with(l).map(|s| s.len() as usize)
 }
 
 fn v4() -> Sockaddr {
@@ -227,13 +229,9 @@ fn unix_path_capacity_per_layout() {
     let b = enc(&unix_path(&p104[..103]), Layout::FREEBSD_64);
     assert_eq!((b.len(), b[105]), (106, 0));
     // Over: EINVAL, never truncation.
-    let mut out = [0u8; STORAGE_LEN];
+    assert_eq!(try_enc(&unix_path(&p108), Layout::APPLE_64), Err(Errno::EINVAL));
     assert_eq!(
-        encode(&unix_path(&p108), Layout::APPLE_64, &mut out),
-        Err(Errno::EINVAL)
-    );
-    assert_eq!(
-        encode(&unix_path(&p108[..105]), Layout::OPENBSD_64, &mut out),
+        try_enc(&unix_path(&p108[..105]), Layout::OPENBSD_64),
         Err(Errno::EINVAL)
     );
     // A kernel (or garbage) reporting a longer path than sun_path.
@@ -257,16 +255,15 @@ fn abstract_and_link_layer_only_on_linux() {
     let abs = Sockaddr::Unix(SockaddrUnix::from_kind(UnixAddrKind::Abstract(b"x")).unwrap());
     let ll = Sockaddr::LinkLayer(SockaddrLinkLayer::new(0x0800, 2, 1, 0, &[1, 2, 3, 4, 5, 6]).unwrap());
     let dl = Sockaddr::Datalink(SockaddrDatalink::new(2, 6, b"em0", &[1, 2, 3, 4, 5, 6], &[]).unwrap());
-    let mut out = [0u8; STORAGE_LEN];
     for l in BSD {
-        assert_eq!(encode(&abs, l, &mut out), Err(Errno::EAFNOSUPPORT));
-        assert_eq!(encode(&ll, l, &mut out), Err(Errno::EAFNOSUPPORT));
-        assert!(encode(&dl, l, &mut out).is_ok());
+        assert_eq!(try_enc(&abs, l), Err(Errno::EAFNOSUPPORT));
+        assert_eq!(try_enc(&ll, l), Err(Errno::EAFNOSUPPORT));
+        assert!(try_enc(&dl, l).is_ok());
     }
     for l in LINUX {
-        assert!(encode(&abs, l, &mut out).is_ok());
-        assert!(encode(&ll, l, &mut out).is_ok());
-        assert_eq!(encode(&dl, l, &mut out), Err(Errno::EAFNOSUPPORT));
+        assert!(try_enc(&abs, l).is_ok());
+        assert!(try_enc(&ll, l).is_ok());
+        assert_eq!(try_enc(&dl, l), Err(Errno::EAFNOSUPPORT));
     }
 }
 
@@ -443,9 +440,8 @@ fn garbage_never_panics_and_decoded_round_trips() {
         for l in Layout::ALL.iter().copied() {
             if let Ok(a) = decode(l, &buf[..len]) {
                 decoded += 1;
-                let mut out = [0u8; STORAGE_LEN];
-                let n = encode(&a, l, &mut out).unwrap();
-                assert_eq!(decode(l, &out[..n]), Ok(a), "{l:?} {:?}", &buf[..len]);
+                let out = a.encode_with(l).unwrap();
+                assert_eq!(decode(l, out.as_bytes()), Ok(a), "{l:?} {:?}", &buf[..len]);
             }
             let _ = decode_name(l, &buf[..len]);
             let _ = decode_accepted(l, &buf[..len]);
@@ -455,6 +451,26 @@ fn garbage_never_panics_and_decoded_round_trips() {
         decoded > 10_000,
         "the generator reached the decoders only {decoded} times"
     );
+}
+
+#[test]
+fn std_fast_path_matches_the_enum_path() {
+    for a in ["192.0.2.1:7", "[fe80::1%9]:65535", "[::ffff:1.2.3.4]:0"] {
+        let std: std::net::SocketAddr = a.parse().unwrap();
+        let fast = SockaddrStorage::from(std);
+        let slow = Sockaddr::from(std).encode().unwrap();
+        assert_eq!(fast.as_bytes(), slow.as_bytes());
+        assert_eq!(fast.as_socket_addr(), Some(std));
+        assert_eq!(slow.decode().unwrap().as_socket_addr(), Some(std));
+    }
+    let u = Sockaddr::Unix(SockaddrUnix::new("/x").unwrap()).encode().unwrap();
+    assert_eq!(u.as_socket_addr(), None);
+    // Too short for the family.
+    let short = SockaddrStorage::from(std::net::SocketAddr::from(([1, 2, 3, 4], 5)));
+    // SAFETY: 8 readable bytes of `short`.
+    let cut = unsafe { SockaddrStorage::from_raw(short.as_ptr(), 8) }.unwrap();
+    assert_eq!(cut.as_socket_addr(), None);
+    assert_eq!(cut.decode(), Err(Errno::EINVAL));
 }
 
 #[test]

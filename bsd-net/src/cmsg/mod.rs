@@ -185,6 +185,7 @@ impl<'a> CmsgBuf<'a> {
     /// A buffer over `storage` that encodes and parses `layout`'s format
     /// (pure: for tests and tools). The system calls only accept buffers of
     /// [`Layout::NATIVE`].
+    #[inline]
     pub fn with_layout<S: AsMut<[u8]> + ?Sized>(storage: &'a mut S, layout: Layout) -> Self {
         let storage = storage.as_mut();
         let skip = storage.as_ptr().align_offset(layout.cmsg_alignment());
@@ -260,8 +261,11 @@ impl<'a> CmsgBuf<'a> {
     }
 
     /// Empties the buffer, closing any received descriptor not yet taken.
+    #[inline]
     pub fn clear(&mut self) {
-        self.close_pending();
+        if self.pending {
+            self.close_pending();
+        }
         self.len = 0;
         self.received = false;
         self.truncated = false;
@@ -275,6 +279,7 @@ impl<'a> CmsgBuf<'a> {
     /// needed); the buffer is left as it was.
     #[doc(alias = "UnixRights")]
     #[doc(alias = "SCM_RIGHTS")]
+    #[inline]
     pub fn push_rights(&mut self, fds: &[BorrowedFd<'a>]) -> Result<()> {
         self.start_encoding();
         let (level, kind) = (self.layout.sol_socket(), self.layout.scm_rights());
@@ -398,6 +403,7 @@ impl<'a> CmsgBuf<'a> {
     /// Descriptors come out as [`OwnedFd`]s. Whatever the iterator did not
     /// hand out — including when it is dropped half-way — is closed when it
     /// is dropped, so iterate once and keep what you need.
+    #[inline]
     pub fn messages(&mut self) -> Messages<'_> {
         let rest = if self.received {
             self.buf.get_mut(..self.len).unwrap_or_default()
@@ -419,6 +425,7 @@ impl<'a> CmsgBuf<'a> {
         RawCmsgs::new(self.layout, self.as_bytes())
     }
 
+    #[inline]
     fn start_encoding(&mut self) {
         if self.received {
             self.clear();
@@ -427,6 +434,7 @@ impl<'a> CmsgBuf<'a> {
 
     /// Closes every received descriptor still in the buffer (marking its
     /// slot -1).
+    #[cold]
     fn close_pending(&mut self) {
         if !self.pending {
             return;
@@ -442,6 +450,7 @@ impl<'a> CmsgBuf<'a> {
     }
 
     /// For `sendmsg`: the bytes to send.
+    #[inline]
     pub(crate) fn send_bytes(&self) -> Result<&[u8]> {
         if self.layout != Layout::NATIVE {
             return Err(Errno::EINVAL);
@@ -451,6 +460,7 @@ impl<'a> CmsgBuf<'a> {
 
     /// For `recvmsg`: closes what a previous receive left, and gives the
     /// storage for the kernel to fill.
+    #[inline]
     pub(crate) fn recv_storage(&mut self) -> Result<&mut [u8]> {
         if self.layout != Layout::NATIVE {
             return Err(Errno::EINVAL);
@@ -460,6 +470,7 @@ impl<'a> CmsgBuf<'a> {
     }
 
     /// For `recvmsg`: the kernel filled `len` bytes.
+    #[inline]
     pub(crate) fn set_received(&mut self, len: usize, truncated: bool) {
         self.len = len.min(self.buf.len());
         self.received = true;
@@ -478,8 +489,11 @@ impl<'a> CmsgBuf<'a> {
 }
 
 impl Drop for CmsgBuf<'_> {
+    #[inline]
     fn drop(&mut self) {
-        self.close_pending();
+        if self.pending {
+            self.close_pending();
+        }
     }
 }
 
@@ -568,6 +582,7 @@ impl Messages<'_> {
 impl<'b> Iterator for Messages<'b> {
     type Item = ControlMessage<'b>;
 
+    #[inline]
     fn next(&mut self) -> Option<ControlMessage<'b>> {
         let h = wire::header_at(self.layout, self.rest, 0)?;
         let rest = core::mem::take(&mut self.rest);
@@ -625,6 +640,7 @@ impl Rights<'_> {
 impl Iterator for Rights<'_> {
     type Item = OwnedFd;
 
+    #[inline]
     fn next(&mut self) -> Option<OwnedFd> {
         while let Some(slot) = self.slots.get_mut(self.pos..self.pos + 4) {
             self.pos += 4;

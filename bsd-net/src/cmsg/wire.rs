@@ -54,6 +54,7 @@ fn rd_long(b: &[u8], at: usize, width: usize) -> Option<i64> {
 /// `CMSG_FIRSTHDR`/`CMSG_NXTHDR` but total: `None` when no complete header
 /// is left or `cmsg_len` is smaller than a header (garbage); a `cmsg_len`
 /// past the end is clamped to the end and reported as truncated.
+#[inline]
 pub(crate) fn header_at(layout: Layout, buf: &[u8], offset: usize) -> Option<Header> {
     let rest = buf.get(offset..)?;
     let w = layout.cmsg_len_width();
@@ -253,6 +254,7 @@ fn decode_pktinfo6(d: &[u8]) -> Option<Ipv6PacketInfo> {
 /// Appends one control message at `*len` in `buf`: header, payload written
 /// by `fill` (which gets exactly `payload_len` zeroed bytes), padding to
 /// `CMSG_SPACE`. ENOBUFS, with nothing written, when it does not fit.
+#[inline]
 pub(crate) fn push(
     layout: Layout,
     buf: &mut [u8],
