@@ -17,6 +17,8 @@ use std::os::fd::AsFd;
 /// Every header's name length, control length and buffer pointer are set
 /// afresh before each call, so reusing the state is always safe (the
 /// pitfall of reused `mmsghdr`s, whose lengths the kernel overwrites).
+///
+#[doc = man_links!("recvmmsg", "2")]
 pub struct RecvBatch<const N: usize> {
     hdrs: [MmsgHdr; N],
     names: [SockaddrStorage; N],
@@ -219,6 +221,8 @@ pub fn recv_batch<const N: usize>(
 
 /// Reusable state for [`send_batch`] of up to `N` datagrams: the kernel's
 /// message headers and an encoded destination per message, inline.
+///
+#[doc = man_links!("sendmmsg", "2")]
 pub struct SendBatch<const N: usize> {
     hdrs: [MmsgHdr; N],
     names: [SockaddrStorage; N],

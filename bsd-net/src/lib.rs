@@ -96,6 +96,25 @@ mod socket;
 mod sockopt;
 mod sys;
 
+/// Entry points for fuzzing the pure decoders that the public API only
+/// reaches through system calls. Not part of the stable API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::{Layout, Result, Sockaddr};
+
+    /// What `getsockname`/`getpeername` decode for `layout` (DragonFly's
+    /// `AF_UNSPEC` unix quirk included).
+    pub fn decode_name(layout: Layout, bytes: &[u8]) -> Result<Sockaddr> {
+        crate::addr::codec::decode_name(layout, bytes)
+    }
+
+    /// What `accept` decodes for `layout` (Apple's zero-length quirk
+    /// included).
+    pub fn decode_accepted(layout: Layout, bytes: &[u8]) -> Result<Sockaddr> {
+        crate::addr::codec::decode_accepted(layout, bytes)
+    }
+}
+
 pub use addr::{
     Sockaddr, SockaddrDatalink, SockaddrInet4, SockaddrInet6, SockaddrLinkLayer, SockaddrStorage, SockaddrUnix,
     UnixAddrKind,

@@ -1,44 +1,47 @@
 //! Doc helpers.
 
 /// The `# References` section of a doc comment: the man page `$name($sec)`
-/// on each platform.
+/// on each platform (or one BSD page and one Linux page).
 macro_rules! man_links {
     ($name:literal, $sec:literal) => {
+        man_links!($name, $sec, $name, $sec)
+    };
+    ($bsd:literal, $bsdsec:literal, $linux:literal, $linuxsec:literal) => {
         concat!(
             "# References\n",
             "- [FreeBSD](https://man.freebsd.org/cgi/man.cgi?query=",
-            $name,
+            $bsd,
             "&sektion=",
-            $sec,
+            $bsdsec,
             ")\n",
             "- [Apple](https://developer.apple.com/library/archive/documentation/System/Conceptual/ManPages_iPhoneOS/man",
-            $sec,
+            $bsdsec,
             "/",
-            $name,
+            $bsd,
             ".",
-            $sec,
+            $bsdsec,
             ".html)\n",
             "- [NetBSD](https://man.netbsd.org/",
-            $name,
+            $bsd,
             ".",
-            $sec,
+            $bsdsec,
             ")\n",
             "- [OpenBSD](https://man.openbsd.org/",
-            $name,
+            $bsd,
             ".",
-            $sec,
+            $bsdsec,
             ")\n",
             "- [DragonFly](https://man.dragonflybsd.org/?command=",
-            $name,
+            $bsd,
             "&section=",
-            $sec,
+            $bsdsec,
             ")\n",
             "- [Linux](https://man7.org/linux/man-pages/man",
-            $sec,
+            $linuxsec,
             "/",
-            $name,
+            $linux,
             ".",
-            $sec,
+            $linuxsec,
             ".html)\n",
         )
     };

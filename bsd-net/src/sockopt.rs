@@ -208,6 +208,8 @@ impl SockOpt for Ipv4Addr {}
 
 /// `struct ip_mreq`: an IPv4 multicast group and the local interface
 /// address to join it on (`IP_ADD_MEMBERSHIP`, `IP_DROP_MEMBERSHIP`).
+///
+#[doc = man_links!("ip", "4", "ip", "7")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "IPMreq")]
 #[doc(alias = "ip_mreq")]
@@ -237,6 +239,8 @@ impl SockOpt for IpMreq {}
 
 /// `struct ipv6_mreq`: an IPv6 multicast group and the interface index to
 /// join it on (`IPV6_JOIN_GROUP`/`IPV6_ADD_MEMBERSHIP`).
+///
+#[doc = man_links!("ip6", "4", "ipv6", "7")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "IPv6Mreq")]
 #[doc(alias = "ipv6_mreq")]
@@ -336,6 +340,8 @@ impl SockOpt for Ipv6MtuInfo {}
 /// assert!(f.will_pass(128));
 /// assert!(f.will_block(129));
 /// ```
+///
+#[doc = man_links!("icmp6", "4", "icmpv6", "7")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "ICMPv6Filter")]
 #[doc(alias = "icmp6_filter")]

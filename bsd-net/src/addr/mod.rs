@@ -62,6 +62,8 @@ pub(crate) const LINK_ADDR_MAX: usize = 32;
 /// [`bind`]: crate::bind
 /// [`connect`]: crate::connect
 /// [`sendto`]: crate::sendto
+///
+#[doc = man_links!("ip6", "4", "ipv6", "7")]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Sockaddr {
@@ -139,6 +141,8 @@ enum UnixTag {
 /// assert!(SockaddrUnix::unnamed().is_unnamed());
 /// # Ok::<(), bsd_errno::Errno>(())
 /// ```
+///
+#[doc = man_links!("unix", "4", "unix", "7")]
 #[derive(Clone, Copy)]
 #[doc(alias = "sockaddr_un")]
 pub struct SockaddrUnix {

@@ -160,6 +160,8 @@ impl<const N: usize> fmt::Debug for CmsgSpace<N> {
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+#[doc = man_links!("CMSG_DATA", "3", "cmsg", "3")]
 pub struct CmsgBuf<'a> {
     buf: &'a mut [u8],
     len: usize,
@@ -404,6 +406,9 @@ impl<'a> CmsgBuf<'a> {
     /// hand out — including when it is dropped half-way — is closed when it
     /// is dropped, so iterate once and keep what you need.
     #[inline]
+    #[doc(alias = "ParseSocketControlMessage")]
+    #[doc(alias = "ParseUnixRights")]
+    #[doc(alias = "ParseUnixCredentials")]
     pub fn messages(&mut self) -> Messages<'_> {
         let rest = if self.received {
             self.buf.get_mut(..self.len).unwrap_or_default()
@@ -515,6 +520,8 @@ impl fmt::Debug for CmsgBuf<'_> {
 /// [`CmsgBuf::messages`]) or [`RawRights`] (plain numbers, from
 /// [`RawCmsg::decode`]). A message of a known type whose payload is too
 /// short (truncated) or malformed comes out as [`Other`](Self::Other).
+///
+#[doc = man_links!("recvmsg", "2")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ControlMessage<'a, R = Rights<'a>> {
