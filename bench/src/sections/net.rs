@@ -24,7 +24,7 @@ pub fn run(r: &mut Report) {
             if check {
                 r.compare(
                     Compare::new("net", "sendmsg+recvmsg 64 B + 1 fd")
-                        .budget(Duration::from_millis(1800))
+                        .budget(budget(1800))
                         .ours("bsd-net", || {
                             ops::fdpass_ours(&mut a);
                         })
@@ -72,7 +72,7 @@ pub fn run(r: &mut Report) {
         }
         r.compare(
             Compare::new("net", name)
-                .budget(Duration::from_millis(900))
+                .budget(budget(900))
                 .ours("bsd-net SockaddrStorage", || {
                     ops::sockaddr_ours(&addr);
                 })
@@ -107,7 +107,7 @@ pub fn run(r: &mut Report) {
                 receive_only(r, [&mut a, &mut b, &mut c, &mut d]);
                 r.compare(
                     Compare::new("net", "32 UDP datagrams: sendmmsg + receive")
-                        .budget(Duration::from_millis(2400))
+                        .budget(budget(2400))
                         .ours("bsd-net recv_batch", || {
                             ops::batch_ours(&mut a);
                         })
@@ -140,7 +140,7 @@ fn receive_only(r: &mut Report, s: [&mut ops::Batch; 4]) {
     let recv: [fn(&mut ops::Batch) -> usize; 4] = [ops::recv_ours, ops::recv_raw, ops::recv_loop, ops::recv_loop_raw];
     let states = [a, b, c, d];
     let mut times: [Vec<u128>; 4] = Default::default();
-    let deadline = std::time::Instant::now() + Duration::from_millis(900);
+    let deadline = std::time::Instant::now() + budget(900);
     let mut round = 0usize;
     while std::time::Instant::now() < deadline || round < 20 {
         for k in 0..4 {
@@ -174,6 +174,16 @@ fn receive_only(r: &mut Report, s: [&mut ops::Batch; 4]) {
         m[3] / m[0],
         m[0] / m[1]
     ));
+}
+
+/// `ms` of the default 1 s budget, scaled like the default when
+/// `BSD_BENCH_BUDGET_MS` (`--quick`) changes it.
+fn budget(ms: u64) -> Duration {
+    let default = std::env::var("BSD_BENCH_BUDGET_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(1000);
+    Duration::from_millis(ms * default / 1000)
 }
 
 fn open_fds() -> usize {
