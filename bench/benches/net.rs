@@ -10,13 +10,19 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 fn fdpass(c: &mut Criterion) {
     let mut g = c.benchmark_group("net: sendmsg+recvmsg 64 B + 1 fd");
-    let (Ok(mut a), Ok(mut b), Ok(mut n)) = (ops::FdPass::new(), ops::FdPass::new(), ops::FdPass::new()) else {
+    let (Ok(mut a), Ok(mut b), Ok(mut n), Ok(mut na)) = (
+        ops::FdPass::new(),
+        ops::FdPass::new(),
+        ops::FdPass::new(),
+        ops::FdPass::new(),
+    ) else {
         eprintln!("net benches: no socketpair");
         return;
     };
     g.bench_function("bsd-net", |x| x.iter(|| ops::fdpass_ours(&mut a)));
     g.bench_function("libc", |x| x.iter(|| ops::fdpass_raw(&mut b)));
     g.bench_function("nix", |x| x.iter(|| ops::fdpass_nix(&mut n)));
+    g.bench_function("nix + sender", |x| x.iter(|| ops::fdpass_nix_addr(&mut na)));
     g.finish();
 }
 

@@ -18,9 +18,19 @@ pub fn run(r: &mut Report) {
     }
 
     // sendmsg + recvmsg, 64 bytes and one descriptor.
-    match (ops::FdPass::new(), ops::FdPass::new(), ops::FdPass::new()) {
-        (Ok(mut a), Ok(mut b), Ok(mut c)) => {
-            let check = (0..8).all(|_| ops::fdpass_ours(&mut a) && ops::fdpass_raw(&mut b) && ops::fdpass_nix(&mut c));
+    match (
+        ops::FdPass::new(),
+        ops::FdPass::new(),
+        ops::FdPass::new(),
+        ops::FdPass::new(),
+    ) {
+        (Ok(mut a), Ok(mut b), Ok(mut c), Ok(mut d)) => {
+            let check = (0..8).all(|_| {
+                ops::fdpass_ours(&mut a)
+                    && ops::fdpass_raw(&mut b)
+                    && ops::fdpass_nix(&mut c)
+                    && ops::fdpass_nix_addr(&mut d)
+            });
             if check {
                 r.compare(
                     Compare::new("net", "sendmsg+recvmsg 64 B + 1 fd")
@@ -33,6 +43,9 @@ pub fn run(r: &mut Report) {
                         })
                         .peer("nix", || {
                             ops::fdpass_nix(&mut c);
+                        })
+                        .peer("nix + sender", || {
+                            ops::fdpass_nix_addr(&mut d);
                         }),
                 );
             } else {
@@ -42,7 +55,9 @@ pub fn run(r: &mut Report) {
                 );
             }
         }
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => r.failed("socketpair for the fd-passing row", &e),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
+            r.failed("socketpair for the fd-passing row", &e)
+        }
     }
 
     // Sockaddr encode + decode.
@@ -461,6 +476,47 @@ pub mod ops {
             return false;
         };
         black_box(m.bytes);
+        let mut got = false;
+        if let Ok(cmsgs) = m.cmsgs() {
+            for c in cmsgs {
+                if let ControlMessageOwned::ScmRights(fds) = c {
+                    for fd in fds {
+                        got = true;
+                        let _ = nix::unistd::close(black_box(fd));
+                    }
+                }
+            }
+        }
+        got
+    }
+
+    /// nix asking for the sender too, as bsd-net's `recvmsg` always does
+    /// (`recvmsg::<UnixAddr>`): the same kernel work as ours.
+    pub fn fdpass_nix_addr(s: &mut FdPass) -> bool {
+        use nix::sys::socket::{self as ns, ControlMessage, ControlMessageOwned, MsgFlags as NixFlags, UnixAddr};
+        let fds = [s.passed.as_raw_fd()];
+        let cm = [ControlMessage::ScmRights(&fds)];
+        if ns::sendmsg::<()>(
+            s.a.as_raw_fd(),
+            &[IoSlice::new(&s.data)],
+            &cm,
+            NixFlags::MSG_NOSIGNAL,
+            None,
+        )
+        .is_err()
+        {
+            return false;
+        }
+        let mut iov = [IoSliceMut::new(&mut s.buf)];
+        let Ok(m) = ns::recvmsg::<UnixAddr>(
+            s.b.as_raw_fd(),
+            &mut iov,
+            Some(&mut s.nix_buf),
+            NixFlags::MSG_CMSG_CLOEXEC,
+        ) else {
+            return false;
+        };
+        black_box((m.bytes, m.address));
         let mut got = false;
         if let Ok(cmsgs) = m.cmsgs() {
             for c in cmsgs {
