@@ -141,6 +141,7 @@ fn is_datagram(fd: BorrowedFd<'_>) -> Result<bool> {
 #[doc = man_links!("sendmsg", "2")]
 #[doc(alias = "Sendmsg")]
 #[doc(alias = "SendmsgN")]
+#[inline]
 pub fn sendmsg(
     fd: impl AsFd,
     iov: &[IoSlice<'_>],
@@ -150,16 +151,20 @@ pub fn sendmsg(
 ) -> Result<usize> {
     let fd = fd.as_fd();
     let control = control.send_bytes()?;
+    let storage;
     let to = match to {
-        Some(a) => Some(a.encode()?),
+        Some(a) => {
+            storage = a.encode()?;
+            Some(&storage)
+        }
         None => None,
     };
     if !control.is_empty() && iov.iter().all(|b| b.is_empty()) && !is_datagram(fd)? {
         let dummy = [0u8];
-        sys::sendmsg(fd, &[IoSlice::new(&dummy)], control, to.as_ref(), flags.bits())?;
+        sys::sendmsg(fd, &[IoSlice::new(&dummy)], control, to, flags.bits())?;
         return Ok(0);
     }
-    sys::sendmsg(fd, iov, control, to.as_ref(), flags.bits())
+    sys::sendmsg(fd, iov, control, to, flags.bits())
 }
 
 /// `recvmsg(fd, msg, flags)`: receives into the buffers `iov` and the
@@ -188,6 +193,7 @@ pub fn sendmsg(
 ///
 #[doc = man_links!("recvmsg", "2")]
 #[doc(alias = "Recvmsg")]
+#[inline]
 pub fn recvmsg(
     fd: impl AsFd,
     iov: &mut [IoSliceMut<'_>],
