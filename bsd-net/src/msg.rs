@@ -134,8 +134,9 @@ fn is_datagram(fd: BorrowedFd<'_>) -> Result<bool> {
 /// # Errors
 /// - EINVAL: `control` was built for another [`Layout`](crate::Layout).
 /// - EMSGSIZE: too many buffers, or a datagram too large.
-/// - EAGAIN, EPIPE, ECONNRESET, ENOBUFS, EINTR; EBADF/EINVAL from the
-///   kernel for bad descriptors or control messages.
+/// - EBADF: a descriptor in a control message that is not open.
+/// - EDESTADDRREQ: a datagram socket with no destination.
+/// - EAGAIN, EPIPE as [`send`](crate::send); EINTR.
 /// - The encoding errors of [`Sockaddr::encode`].
 ///
 #[doc = man_links!("sendmsg", "2")]
@@ -184,7 +185,7 @@ pub fn sendmsg(
 /// - EINVAL: `control` was built for another [`Layout`](crate::Layout).
 /// - EMSGSIZE: too many buffers (OpenBSD also reports a control buffer too
 ///   small for the descriptors sent this way, after closing them).
-/// - EAGAIN, ECONNRESET, ENOTCONN, EINTR.
+/// - EAGAIN (nothing there, non-blocking or DONTWAIT); EINTR.
 ///
 /// # Platforms
 /// Linux delivers the descriptors that fit and closes the rest; Apple and

@@ -159,8 +159,8 @@ impl From<std::net::Shutdown> for Shutdown {
 /// ```
 ///
 /// # Errors
-/// EAFNOSUPPORT, EPROTONOSUPPORT or EINVAL for a family/type the kernel does
-/// not support; EMFILE/ENFILE when out of descriptors.
+/// EAFNOSUPPORT for a family the kernel does not have, EPROTONOSUPPORT for a
+/// protocol the type does not take; EMFILE when out of descriptors.
 ///
 /// # Platforms
 /// Apple has no `SOCK_CLOEXEC`/`SOCK_NONBLOCK`: they are set with `fcntl`
@@ -202,7 +202,7 @@ pub fn socket_with_protocol(
 ///
 /// # Errors
 /// EOPNOTSUPP/EAFNOSUPPORT for a family without pairs (only `AF_UNIX` has
-/// them everywhere); EMFILE/ENFILE.
+/// them everywhere); EMFILE when out of descriptors.
 ///
 /// # Platforms
 /// As [`socket`].
@@ -217,8 +217,9 @@ pub fn socketpair(domain: AddressFamily, ty: SocketType, flags: SocketFlags) -> 
 /// `bind(fd, addr)`: gives the socket a local address.
 ///
 /// # Errors
-/// EADDRINUSE, EACCES (a privileged port, or a unix path's directory),
-/// EADDRNOTAVAIL, EINVAL (already bound); and the encoding errors of
+/// EADDRINUSE (taken), EADDRNOTAVAIL (not a local address), EINVAL
+/// (already bound), EACCES for an unprivileged process (a port below 1024,
+/// a unix path in a directory it cannot write); and the encoding errors of
 /// [`Sockaddr::encode`].
 ///
 #[doc = man_links!("bind", "2")]
@@ -232,10 +233,11 @@ pub fn bind(fd: impl AsFd, addr: &Sockaddr) -> Result<()> {
 /// default destination).
 ///
 /// # Errors
-/// ECONNREFUSED, ENOENT (a unix path that does not exist), EINPROGRESS (a
-/// non-blocking socket: wait for writability), ETIMEDOUT, …; and the
-/// encoding errors of [`Sockaddr::encode`]. EINTR is returned, not retried
-/// (the connection then completes in the background).
+/// ECONNREFUSED (nobody listening), ENOENT (a unix path that does not
+/// exist), EINPROGRESS (a non-blocking socket: wait for writability, then
+/// read [`socket_error`](crate::socket_error)); and the encoding errors of
+/// [`Sockaddr::encode`]. EINTR is returned, not retried (the connection then
+/// completes in the background).
 ///
 #[doc = man_links!("connect", "2")]
 #[doc(alias = "Connect")]
@@ -247,8 +249,7 @@ pub fn connect(fd: impl AsFd, addr: &Sockaddr) -> Result<()> {
 /// `listen(fd, backlog)`: accepts connections on a bound stream socket.
 ///
 /// # Errors
-/// EOPNOTSUPP for a socket type without connections; EINVAL on some
-/// platforms for an unbound or connected socket.
+/// EOPNOTSUPP for a socket type without connections.
 ///
 #[doc = man_links!("listen", "2")]
 #[doc(alias = "Listen")]
@@ -261,10 +262,10 @@ pub fn listen(fd: impl AsFd, backlog: i32) -> Result<()> {
 /// and non-blocking if asked. Returns it and the peer's address.
 ///
 /// # Errors
-/// EAGAIN on a non-blocking listener with nothing pending; ECONNABORTED;
-/// EINVAL when not listening; EMFILE/ENFILE. EAFNOSUPPORT (after closing the
-/// connection) for a peer address family this crate does not decode: use
-/// [`accept_raw`] for those.
+/// EAGAIN on a non-blocking listener with nothing pending; EINVAL when not
+/// listening; EMFILE when out of descriptors; ECONNABORTED (see below).
+/// EAFNOSUPPORT (after closing the connection) for a peer address family
+/// this crate does not decode: use [`accept_raw`] for those.
 ///
 /// # Platforms
 /// `accept4` where it exists (everywhere but Apple). On Apple, `accept`
@@ -300,7 +301,8 @@ pub fn accept_raw(fd: impl AsFd, flags: SocketFlags) -> Result<(OwnedFd, Sockadd
 /// `getsockname(fd)`: the socket's local address.
 ///
 /// # Errors
-/// EBADF, ENOTSOCK; EAFNOSUPPORT for a family this crate does not decode.
+/// ENOTSOCK for a descriptor that is not a socket; EAFNOSUPPORT for a
+/// family this crate does not decode (a netlink socket, say).
 ///
 /// # Platforms
 /// DragonFly may report an unnamed unix socket as `AF_UNSPEC` or with
@@ -353,7 +355,8 @@ pub fn shutdown(fd: impl AsFd, how: Shutdown) -> Result<()> {
 /// the end of a stream).
 ///
 /// # Errors
-/// EAGAIN (non-blocking, nothing there), ECONNRESET, ENOTCONN, EINTR.
+/// EAGAIN (non-blocking, nothing there), ECONNRESET (the peer reset the
+/// connection), ENOTCONN (a stream not connected); EINTR.
 ///
 #[doc = man_links!("recv", "2")]
 #[inline]
@@ -366,7 +369,9 @@ pub fn recv(fd: impl AsFd, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
 /// byte count. Never raises SIGPIPE: a broken connection is EPIPE.
 ///
 /// # Errors
-/// EAGAIN, EPIPE, ECONNRESET, EMSGSIZE (a datagram too large), EINTR.
+/// EAGAIN (non-blocking, no room), EPIPE (the connection is gone), EMSGSIZE
+/// (a datagram too large), EDESTADDRREQ (a datagram socket with no
+/// destination); EINTR.
 ///
 #[doc = man_links!("send", "2")]
 #[inline]
@@ -403,8 +408,7 @@ pub fn recvfrom(fd: impl AsFd, buf: &mut [u8], flags: MsgFlags) -> Result<(usize
 /// count. Never raises SIGPIPE.
 ///
 /// # Errors
-/// As [`send`]; EISCONN (a connected stream), EDESTADDRREQ; and the encoding
-/// errors of [`Sockaddr::encode`].
+/// As [`send`]; and the encoding errors of [`Sockaddr::encode`].
 ///
 #[doc = man_links!("sendto", "2")]
 #[doc(alias = "Sendto")]

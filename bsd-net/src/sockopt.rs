@@ -47,7 +47,7 @@ pub trait SockOpt: sealed::Sealed {}
 /// # Errors
 /// - EINVAL: the kernel returned a length other than `T`'s size (the
 ///   option has another type).
-/// - ENOPROTOOPT: no such option at that level; EBADF, ENOTSOCK.
+/// - ENOPROTOOPT: no such option at that level; ENOTSOCK.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "GetsockoptByte")]
@@ -75,7 +75,7 @@ pub fn getsockopt<T: SockOpt>(fd: impl AsFd, level: libc::c_int, name: libc::c_i
 ///
 /// # Errors
 /// EINVAL for a value the option rejects (or one of the wrong size);
-/// ENOPROTOOPT, EBADF, ENOTSOCK; EACCES/EPERM for privileged options.
+/// ENOPROTOOPT for an option the level does not have; ENOTSOCK.
 ///
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "SetsockoptByte")]
@@ -109,8 +109,8 @@ pub fn setsockopt<T: SockOpt>(fd: impl AsFd, level: libc::c_int, name: libc::c_i
 /// with them.
 ///
 /// # Errors
-/// As [`getsockopt`], without the length check; EINVAL for a buffer over
-/// `socklen_t`'s range.
+/// As [`getsockopt`], without the length check (and EINVAL for a buffer
+/// over 4 GiB).
 ///
 #[doc = man_links!("getsockopt", "2")]
 pub unsafe fn getsockopt_raw(fd: impl AsFd, level: libc::c_int, name: libc::c_int, buf: &mut [u8]) -> Result<usize> {
@@ -500,7 +500,7 @@ macro_rules! bool_opt {
         $(#[cfg($c)])?
         #[doc = ""]
         #[doc = "# Errors"]
-        #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; EBADF, ENOTSOCK."]
+        #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; ENOTSOCK."]
         #[doc = ""]
         #[doc = man_links!("getsockopt", "2")]
         #[doc(alias = $cname)]
@@ -512,7 +512,7 @@ macro_rules! bool_opt {
         #[doc = concat!("Sets `", $cname, "` (see [`", stringify!($get), "`]).")]
         #[doc = ""]
         #[doc = "# Errors"]
-        #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; EBADF, ENOTSOCK."]
+        #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; ENOTSOCK."]
         #[doc = ""]
         #[doc = man_links!("setsockopt", "2")]
         #[doc(alias = $cname)]
@@ -530,7 +530,7 @@ macro_rules! int_opt {
         $(#[cfg($c)])?
         #[doc = ""]
         #[doc = "# Errors"]
-        #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; EBADF, ENOTSOCK."]
+        #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; ENOTSOCK."]
         #[doc = ""]
         #[doc = man_links!("getsockopt", "2")]
         #[doc(alias = $cname)]
@@ -543,7 +543,7 @@ macro_rules! int_opt {
         #[doc = concat!("Sets `", $cname, "` (see [`", stringify!($get), "`]).")]
         #[doc = ""]
         #[doc = "# Errors"]
-        #[doc = "EINVAL for a value out of the option's range (or over `i32::MAX`); ENOPROTOOPT, EBADF, ENOTSOCK."]
+        #[doc = "EINVAL for a value out of the option's range (or over `i32::MAX`); ENOPROTOOPT, ENOTSOCK."]
         #[doc = ""]
         #[doc = man_links!("setsockopt", "2")]
         #[doc(alias = $cname)]
@@ -621,7 +621,7 @@ int_opt!(
 /// `SO_TYPE`: the socket's type.
 ///
 /// # Errors
-/// EBADF, ENOTSOCK.
+/// ENOTSOCK for a descriptor that is not a socket.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "SO_TYPE")]
@@ -634,7 +634,7 @@ pub fn socket_type(fd: impl AsFd) -> Result<crate::SocketType> {
 /// such as the result of a non-blocking `connect`.
 ///
 /// # Errors
-/// EBADF, ENOTSOCK.
+/// ENOTSOCK for a descriptor that is not a socket.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "SO_ERROR")]
@@ -648,7 +648,7 @@ pub fn socket_error(fd: impl AsFd) -> Result<Option<Errno>> {
 /// was set, its bookkeeping included).
 ///
 /// # Errors
-/// EBADF, ENOTSOCK.
+/// ENOTSOCK for a descriptor that is not a socket.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "SO_RCVBUF")]
@@ -661,8 +661,8 @@ pub fn recv_buffer_size(fd: impl AsFd) -> Result<usize> {
 /// Sets `SO_RCVBUF` (the kernel clamps it to its limits).
 ///
 /// # Errors
-/// EINVAL for a size over `i32::MAX` (or one the kernel refuses);
-/// ENOBUFS on some BSDs past `kern.ipc.maxsockbuf`.
+/// EINVAL for a size over `i32::MAX`; on the BSDs ENOBUFS past
+/// `kern.ipc.maxsockbuf` (Linux clamps instead).
 ///
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "SO_RCVBUF")]
@@ -675,7 +675,7 @@ pub fn set_recv_buffer_size(fd: impl AsFd, size: usize) -> Result<()> {
 /// `SO_SNDBUF`: the send buffer size in bytes.
 ///
 /// # Errors
-/// EBADF, ENOTSOCK.
+/// ENOTSOCK for a descriptor that is not a socket.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "SO_SNDBUF")]
@@ -716,7 +716,7 @@ fn set_timeout(fd: impl AsFd, name: libc::c_int, timeout: Option<Duration>) -> R
 /// forever).
 ///
 /// # Errors
-/// EBADF, ENOTSOCK.
+/// ENOTSOCK for a descriptor that is not a socket.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "SO_RCVTIMEO")]
@@ -729,7 +729,7 @@ pub fn recv_timeout(fd: impl AsFd) -> Result<Option<Duration>> {
 ///
 /// # Errors
 /// EINVAL for `Some(Duration::ZERO)` (which the kernel would read as
-/// "forever"); EDOM on some BSDs for a timeout too long.
+/// "forever"); on the BSDs EDOM for a timeout too long (Linux clamps).
 ///
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "SO_RCVTIMEO")]
@@ -741,7 +741,7 @@ pub fn set_recv_timeout(fd: impl AsFd, timeout: Option<Duration>) -> Result<()> 
 /// `SO_SNDTIMEO`: how long a blocking send waits (`None`: forever).
 ///
 /// # Errors
-/// EBADF, ENOTSOCK.
+/// ENOTSOCK for a descriptor that is not a socket.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "SO_SNDTIMEO")]
@@ -771,7 +771,7 @@ const LINGER_SECONDS: libc::c_int = libc::SO_LINGER;
 /// How long `close` lingers to send unsent data (`None`: it does not).
 ///
 /// # Errors
-/// EBADF, ENOTSOCK.
+/// ENOTSOCK for a descriptor that is not a socket.
 ///
 /// # Platforms
 /// `SO_LINGER`; on Apple `SO_LINGER_SEC` (Apple's `SO_LINGER` counts clock
@@ -827,7 +827,7 @@ type McastByte = u8;
 /// `IP_MULTICAST_TTL`: the time-to-live of multicast packets sent.
 ///
 /// # Errors
-/// ENOPROTOOPT on a non-IPv4 socket; EBADF, ENOTSOCK.
+/// ENOPROTOOPT on a non-IPv4 socket; ENOTSOCK.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "IP_MULTICAST_TTL")]
@@ -851,7 +851,7 @@ pub fn set_multicast_ttl_v4(fd: impl AsFd, ttl: u32) -> Result<()> {
 /// `IP_MULTICAST_LOOP`: whether multicast sent is looped back locally.
 ///
 /// # Errors
-/// ENOPROTOOPT on a non-IPv4 socket; EBADF, ENOTSOCK.
+/// ENOPROTOOPT on a non-IPv4 socket; ENOTSOCK.
 ///
 #[doc = man_links!("getsockopt", "2")]
 #[doc(alias = "IP_MULTICAST_LOOP")]
@@ -896,7 +896,7 @@ pub fn set_multicast_if_v4(fd: impl AsFd, addr: Ipv4Addr) -> Result<()> {
 ///
 /// # Errors
 /// EADDRINUSE when already joined; EINVAL for a non-multicast group;
-/// ENODEV/EADDRNOTAVAIL for no such interface.
+/// ENODEV when no interface can take it.
 ///
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "IP_ADD_MEMBERSHIP")]

@@ -214,3 +214,107 @@ fn accept_raw_and_std_interop() {
     assert_eq!(raw.len() as usize, std::mem::size_of::<libc::sockaddr_in6>());
     drop(s);
 }
+
+#[test]
+fn more_documented_errors() {
+    // EPROTONOSUPPORT: a stream socket with the UDP protocol.
+    assert_eq!(
+        socket_with_protocol(
+            AddressFamily::INET,
+            SocketType::STREAM,
+            SocketFlags::empty(),
+            libc::IPPROTO_UDP
+        )
+        .unwrap_err(),
+        Errno::EPROTONOSUPPORT
+    );
+    // EADDRNOTAVAIL: an address that is not local; EINVAL: bound twice.
+    let s = socket(AddressFamily::INET, SocketType::DGRAM, SocketFlags::empty()).unwrap();
+    let doc = Sockaddr::from("192.0.2.1:0".parse::<SocketAddr>().unwrap());
+    assert_eq!(bind(&s, &doc).unwrap_err(), Errno::EADDRNOTAVAIL);
+    bind(&s, &"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+    assert_eq!(
+        bind(&s, &"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap_err(),
+        Errno::EINVAL
+    );
+    // ENOTCONN: receiving on a stream that is not connected.
+    let t = socket(AddressFamily::INET, SocketType::STREAM, SocketFlags::empty()).unwrap();
+    let mut b = [0u8; 4];
+    assert_eq!(recv(&t, &mut b, MsgFlags::empty()).unwrap_err(), Errno::ENOTCONN);
+    // EINPROGRESS (or an immediate success on a fast loopback): a
+    // non-blocking connect; the outcome is then read with socket_error.
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let nb = socket(AddressFamily::INET, SocketType::STREAM, SocketFlags::NONBLOCK).unwrap();
+    match connect(&nb, &l.local_addr().unwrap().into()) {
+        Ok(()) | Err(Errno::EINPROGRESS) => {}
+        Err(e) => panic!("{e}"),
+    }
+    let (_s, _) = l.accept().unwrap();
+    assert_eq!(socket_error(&nb).unwrap(), None);
+    // ECONNRESET: the peer closes with unsent data discarded (linger 0).
+    let c = socket(AddressFamily::INET, SocketType::STREAM, SocketFlags::empty()).unwrap();
+    connect(&c, &l.local_addr().unwrap().into()).unwrap();
+    let (s, _) = accept(l.as_fd(), SocketFlags::empty()).unwrap();
+    set_linger(&s, Some(std::time::Duration::ZERO)).unwrap();
+    drop(s);
+    assert_eq!(recv(&c, &mut b, MsgFlags::empty()).unwrap_err(), Errno::ECONNRESET);
+    // EAGAIN on send: a full non-blocking socketpair.
+    let (x, _y) = socketpair(AddressFamily::UNIX, SocketType::STREAM, SocketFlags::NONBLOCK).unwrap();
+    let chunk = [0u8; 65536];
+    let e = loop {
+        if let Err(e) = send(&x, &chunk, MsgFlags::empty()) {
+            break e;
+        }
+    };
+    assert_eq!(e, Errno::EAGAIN);
+    // ENOTSOCK for the options too.
+    let f = std::fs::File::open("/dev/null").unwrap();
+    assert_eq!(socket_type(&f).unwrap_err(), Errno::ENOTSOCK);
+    assert_eq!(set_reuse_addr(&f, true).unwrap_err(), Errno::ENOTSOCK);
+    // ENOPROTOOPT on set: an IPv6 option on an IPv4 socket.
+    assert_eq!(set_only_v6(&t, true).unwrap_err(), Errno::ENOPROTOOPT);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn getsockname_of_an_undecoded_family_is_eafnosupport() {
+    // A netlink socket: AF_NETLINK addresses are not decoded by this crate;
+    // accept_raw-style raw access stays possible through SockaddrStorage.
+    let nl = socket_with_protocol(AddressFamily::NETLINK, SocketType::DGRAM, SocketFlags::empty(), 0).unwrap();
+    assert_eq!(getsockname(&nl).unwrap_err(), Errno::EAFNOSUPPORT);
+}
+
+#[test]
+fn out_of_descriptors_is_emfile() {
+    // Lowering RLIMIT_NOFILE is process-wide: do it in a forked child that
+    // reports through its exit status.
+    // SAFETY: the child only makes async-signal-safe calls (setrlimit,
+    // socket, socketpair via our thin wrappers, _exit) before exiting.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        let lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: setrlimit reads `lim`.
+        let code = if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
+            2
+        } else {
+            let a = socket(AddressFamily::INET, SocketType::STREAM, SocketFlags::empty()).err();
+            let b = socketpair(AddressFamily::UNIX, SocketType::STREAM, SocketFlags::empty()).err();
+            if a == Some(Errno::EMFILE) && b == Some(Errno::EMFILE) {
+                0
+            } else {
+                1
+            }
+        };
+        // SAFETY: leaving the child without running the parent's destructors.
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our own child.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(libc::WIFEXITED(status));
+    assert_eq!(libc::WEXITSTATUS(status), 0, "the child did not see EMFILE");
+}

@@ -192,6 +192,18 @@ fn multicast_membership_errors() {
     )
     .unwrap_err();
     assert_eq!(e, Errno::EADDRNOTAVAIL);
+    // Joining twice: EADDRINUSE (where a route lets the first join work).
+    let group = IpMreq {
+        multiaddr: Ipv4Addr::new(239, 255, 77, 1),
+        interface: Ipv4Addr::UNSPECIFIED,
+    };
+    match join_multicast_v4(&u, &group) {
+        Ok(()) => {
+            assert_eq!(join_multicast_v4(&u, &group).unwrap_err(), Errno::EADDRINUSE);
+            leave_multicast_v4(&u, &group).unwrap();
+        }
+        Err(e) => assert_eq!(e, Errno::ENODEV, "no multicast route here"),
+    }
     let u6 = udp6();
     let e = join_multicast_v6(
         &u6,

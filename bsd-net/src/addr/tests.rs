@@ -336,6 +336,7 @@ fn link_layer_fixtures() {
     );
     assert_eq!(enc(&a, Layout::LINUX_64), b);
     assert_eq!(a.to_string(), "ll#2 01:02:03:04:05:06");
+    assert_eq!(SockaddrLinkLayer::new(0, 1, 1, 0, &[0; 33]).unwrap_err(), Errno::EINVAL);
     // halen past the returned length.
     let mut bad = b.clone();
     bad[11] = 9;
