@@ -26,10 +26,37 @@ pub enum Role {
     Peer,
 }
 
+enum Body<'a> {
+    /// One call is one operation; the harness times batches of calls.
+    Plain(Box<dyn FnMut() + 'a>),
+    /// One call prepares and performs one operation and returns the time the
+    /// operation alone took (the preparation is not counted).
+    Timed(Box<dyn FnMut() -> Duration + 'a>),
+}
+
 struct Contestant<'a> {
     label: String,
     role: Role,
-    f: Box<dyn FnMut() + 'a>,
+    body: Body<'a>,
+}
+
+impl Contestant<'_> {
+    /// Seconds spent in the operation over `k` calls, and in all (with the
+    /// preparation of a timed body).
+    fn measure(&mut self, k: u64) -> (f64, f64) {
+        let t = Instant::now();
+        let op = match &mut self.body {
+            Body::Plain(f) => {
+                for _ in 0..k {
+                    f();
+                }
+                None
+            }
+            Body::Timed(f) => Some((0..k).map(|_| f().as_secs_f64()).sum()),
+        };
+        let wall = t.elapsed().as_secs_f64();
+        (op.unwrap_or(wall), wall)
+    }
 }
 
 /// One comparison: contestants doing the same operation, measured
@@ -90,11 +117,32 @@ impl<'a> Compare<'a> {
         self.add(label, Role::Peer, f)
     }
 
-    fn add(mut self, label: impl Into<String>, role: Role, f: impl FnMut() + 'a) -> Self {
+    /// Our implementation, timing itself: each call prepares one operation
+    /// (untimed) and returns how long the operation alone took. For work
+    /// that needs a setup as costly as itself, such as datagrams to receive.
+    pub fn ours_timed(self, label: impl Into<String>, f: impl FnMut() -> Duration + 'a) -> Self {
+        self.push(label, Role::Ours, Body::Timed(Box::new(f)))
+    }
+
+    /// The raw call, timing itself (see [`Compare::ours_timed`]).
+    pub fn raw_timed(self, label: impl Into<String>, f: impl FnMut() -> Duration + 'a) -> Self {
+        self.push(label, Role::Raw, Body::Timed(Box::new(f)))
+    }
+
+    /// A peer, timing itself (see [`Compare::ours_timed`]).
+    pub fn peer_timed(self, label: impl Into<String>, f: impl FnMut() -> Duration + 'a) -> Self {
+        self.push(label, Role::Peer, Body::Timed(Box::new(f)))
+    }
+
+    fn add(self, label: impl Into<String>, role: Role, f: impl FnMut() + 'a) -> Self {
+        self.push(label, role, Body::Plain(Box::new(f)))
+    }
+
+    fn push(mut self, label: impl Into<String>, role: Role, body: Body<'a>) -> Self {
         self.contestants.push(Contestant {
             label: label.into(),
             role,
-            f: Box::new(f),
+            body,
         });
         self
     }
@@ -108,14 +156,12 @@ impl<'a> Compare<'a> {
         let mut ests = Vec::with_capacity(n);
         let per_sample = self.budget.as_secs_f64() / (n * SAMPLES) as f64;
         for c in &mut self.contestants {
-            (c.f)();
+            c.measure(1);
             let mut k = 1u64;
+            // The wall time per call (preparation included) sizes the
+            // samples, so the budget holds for timed bodies too.
             let est = loop {
-                let t = Instant::now();
-                for _ in 0..k {
-                    (c.f)();
-                }
-                let e = t.elapsed().as_secs_f64();
+                let (_, e) = c.measure(k);
                 if e > per_sample / 20.0 || k >= 1 << 20 {
                     break e / k as f64;
                 }
@@ -138,13 +184,9 @@ impl<'a> Compare<'a> {
             // Rotate the order so no contestant always runs first.
             for j in 0..n {
                 let i = (j + s) % n;
-                let c = &mut self.contestants[i];
                 let k = iters[i];
-                let t = Instant::now();
-                for _ in 0..k {
-                    (c.f)();
-                }
-                samples[i].push(t.elapsed().as_nanos() as f64 / k as f64);
+                let (secs, _) = self.contestants[i].measure(k);
+                samples[i].push(secs * 1e9 / k as f64);
             }
         }
         let medians: Vec<f64> = samples.iter_mut().map(|v| median(v)).collect();

@@ -119,22 +119,15 @@ pub fn run(r: &mut Report) {
                 && ops::batch_loop(&mut c) == 32
                 && ops::batch_loop_raw(&mut d) == 32;
             if ok {
-                receive_only(r, [&mut a, &mut b, &mut c, &mut d]);
+                // Each operation: 32 datagrams sent with one raw sendmmsg
+                // (untimed, the same for all), then received and timed.
                 r.compare(
-                    Compare::new("net", "32 UDP datagrams: sendmmsg + receive")
+                    Compare::new("net", "receive 32 UDP datagrams")
                         .budget(budget(2400))
-                        .ours("bsd-net recv_batch", || {
-                            ops::batch_ours(&mut a);
-                        })
-                        .raw("libc recvmmsg", || {
-                            ops::batch_raw(&mut b);
-                        })
-                        .peer("32× bsd-net recvmsg", || {
-                            ops::batch_loop(&mut c);
-                        })
-                        .peer("32× libc recvmsg", || {
-                            ops::batch_loop_raw(&mut d);
-                        }),
+                        .ours_timed("bsd-net recv_batch", || ops::timed_recv(&mut a, ops::recv_ours))
+                        .raw_timed("libc recvmmsg", || ops::timed_recv(&mut b, ops::recv_raw))
+                        .peer_timed("32× bsd-net recvmsg", || ops::timed_recv(&mut c, ops::recv_loop))
+                        .peer_timed("32× libc recvmsg", || ops::timed_recv(&mut d, ops::recv_loop_raw)),
                 );
             } else {
                 r.failed("UDP batch row", &"a contestant did not receive its 32 datagrams");
@@ -144,51 +137,6 @@ pub fn run(r: &mut Report) {
             r.failed("UDP sockets for the batch row", &e)
         }
     }
-}
-
-/// The receive half of the batch row alone: each round sends 32 datagrams
-/// (untimed), then times only the receiving calls; contestants interleaved,
-/// medians reported. (The table's row includes the `sendmmsg` of the 32,
-/// which costs more than receiving them and is the same for all.)
-fn receive_only(r: &mut Report, s: [&mut ops::Batch; 4]) {
-    let [a, b, c, d] = s;
-    let recv: [fn(&mut ops::Batch) -> usize; 4] = [ops::recv_ours, ops::recv_raw, ops::recv_loop, ops::recv_loop_raw];
-    let states = [a, b, c, d];
-    let mut times: [Vec<u128>; 4] = Default::default();
-    let deadline = std::time::Instant::now() + budget(900);
-    let mut round = 0usize;
-    while std::time::Instant::now() < deadline || round < 20 {
-        for k in 0..4 {
-            let i = (k + round) % 4;
-            if !states[i].fill() {
-                r.failed("receive-only batch timing", &"sendmmsg failed");
-                return;
-            }
-            let t = std::time::Instant::now();
-            let got = recv[i](states[i]);
-            times[i].push(t.elapsed().as_nanos());
-            if got != ops::BATCH {
-                r.failed("receive-only batch timing", &"a contestant lost datagrams");
-                return;
-            }
-        }
-        round += 1;
-    }
-    let med = |v: &mut Vec<u128>| {
-        v.sort_unstable();
-        v.get(v.len() / 2).copied().unwrap_or(0) as f64 / 1000.0
-    };
-    let m: Vec<f64> = times.iter_mut().map(med).collect();
-    r.say(format_args!(
-        "   receive half only ({round} rounds): recv_batch {:.1} µs, libc recvmmsg {:.1} µs, 32× bsd-net recvmsg {:.1} µs, 32× libc recvmsg {:.1} µs",
-        m[0], m[1], m[2], m[3]
-    ));
-    r.say(format_args!(
-        "   → recv_batch takes 32 datagrams {:.2}× as fast as 32 recvmsg calls ({:.2}× the libc loop; {:.2}× raw recvmmsg's time)",
-        m[2] / m[0],
-        m[3] / m[0],
-        m[0] / m[1]
-    ));
 }
 
 /// `ms` of the default 1 s budget, scaled like the default when
@@ -698,6 +646,24 @@ pub mod ops {
                 }
                 true
             }
+        }
+    }
+
+    /// Sends 32 datagrams (untimed), then receives them with `recv` and
+    /// returns how long the receiving took. A lost datagram (the receive
+    /// returned fewer than 32) or a failed send reports `Duration::MAX`,
+    /// which no median hides.
+    pub fn timed_recv(s: &mut Batch, recv: fn(&mut Batch) -> usize) -> std::time::Duration {
+        if !s.fill() {
+            return std::time::Duration::MAX;
+        }
+        let t = std::time::Instant::now();
+        let got = recv(s);
+        let took = t.elapsed();
+        if got == BATCH {
+            took
+        } else {
+            std::time::Duration::MAX
         }
     }
 
