@@ -3,5 +3,7 @@
 #[cfg_attr(any(target_os = "linux", target_os = "android"), path = "linux.rs")]
 #[cfg_attr(not(any(target_os = "linux", target_os = "android")), path = "bsd.rs")]
 mod imp;
+mod posix;
 
 pub(crate) use imp::*;
+pub(crate) use posix::*;
