@@ -290,6 +290,10 @@ pub fn accept(fd: impl AsFd, flags: SocketFlags) -> Result<(OwnedFd, Sockaddr)> 
 /// # Errors
 /// As [`accept`], less the address decoding.
 ///
+/// # Platforms
+/// As [`accept`]: Apple's connections with an address length of 0 are
+/// closed and reported as ECONNABORTED here too.
+///
 #[doc = man_links!("accept", "2")]
 #[inline]
 pub fn accept_raw(fd: impl AsFd, flags: SocketFlags) -> Result<(OwnedFd, SockaddrStorage)> {

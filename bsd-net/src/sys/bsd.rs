@@ -114,6 +114,12 @@ pub(crate) fn accept(fd: BorrowedFd<'_>, nonblock: bool, out: &mut SockaddrStora
     let new = check(unsafe { libc::accept(fd.as_raw_fd(), out.as_mut_ptr(), &mut len) })?;
     // SAFETY: `new` is a new descriptor that nothing else owns.
     let new = unsafe { OwnedFd::from_raw_fd(new) };
+    if len == 0 && crate::layout::Layout::NATIVE.accept_may_return_empty_addr() {
+        // XNU can hand out a connection aborted before it was accepted with
+        // an address length of 0 (PLATFORMS.md): close it (dropping `new`)
+        // and report what it is, for `accept_raw` as for `accept`.
+        return Err(Errno::ECONNABORTED);
+    }
     // SAFETY: the kernel initialized min(len, capacity) bytes.
     unsafe { out.set_len(len) };
     #[cfg(target_vendor = "apple")]
