@@ -351,7 +351,9 @@ impl KEvent {
     /// milliseconds with no unit flag (understood everywhere), otherwise
     /// microseconds or nanoseconds with the platform's unit flag.
     /// `data` of a delivered event counts the expirations since the last
-    /// delivery. Re-adding a timer restarts it.
+    /// delivery. Re-adding a timer restarts it. A period longer than about
+    /// 292 years (2^63 nanoseconds) is capped there, so that every kernel's
+    /// conversion to nanoseconds fits (Apple's would fail with ERANGE).
     ///
     /// # Platforms
     /// DragonFly and OpenBSD know milliseconds only: a period that is not a
@@ -364,6 +366,10 @@ impl KEvent {
 
     /// `EVFILT_TIMER` number `id`, firing once at the wall-clock time `at`
     /// (immediately if `at` is in the past).
+    ///
+    /// The deadline goes to the kernel in seconds when it is a whole
+    /// second, in nanoseconds otherwise; one past April 2262 (2^63
+    /// nanoseconds after the epoch) is capped there.
     ///
     /// # Platforms
     /// FreeBSD, NetBSD, Apple and Linux; DragonFly and OpenBSD have no

@@ -174,21 +174,32 @@ impl Os {
     }
 }
 
+/// The longest period or deadline the encoders write: the largest whole
+/// number of milliseconds whose nanoseconds fit an `i64` (about 292 years).
+///
+/// Kernels turn `data` into nanoseconds: XNU multiplies it by the unit
+/// with an overflow check that fails the registration with ERANGE, FreeBSD
+/// converts to `sbintime_t` (saturating), OpenBSD to nanoseconds. Capped
+/// here, `data` times its unit fits 64 bits on every system, so an
+/// "effectively never" timer is accepted everywhere instead of being ERANGE
+/// on Apple.
+const MAX_NANOS: u128 = (i64::MAX as u128 / 1_000_000) * 1_000_000;
+
 /// Encodes a relative timer period for `scheme`.
 ///
 /// A whole number of milliseconds goes out with no unit flag (the one
 /// encoding every kqueue understands); otherwise the coarsest exact unit is
 /// used. On a milliseconds-only platform the period is rounded *up* to the
-/// next millisecond, so a timer never fires early. Periods too long for the
-/// unit saturate (hundreds of millions of years).
+/// next millisecond, so a timer never fires early. Periods longer than
+/// [`MAX_NANOS`] (about 292 years) are capped to it.
 pub(crate) fn encode_period(scheme: TimerScheme, period: Duration) -> TimerSpec {
-    let nanos = period.as_nanos();
+    let nanos = period.as_nanos().min(MAX_NANOS);
     let ms_exact = nanos % 1_000_000 == 0;
-    let ms_ceil = saturate(nanos.div_ceil(1_000_000));
     match scheme {
         TimerScheme::MillisOnly => TimerSpec {
             fflags: 0,
-            data: ms_ceil,
+            // At most MAX_NANOS / 10^6: MAX_NANOS is whole milliseconds.
+            data: saturate(nanos.div_ceil(1_000_000)),
         },
         _ if ms_exact => TimerSpec {
             fflags: 0,
@@ -226,39 +237,41 @@ pub(crate) fn encode_period(scheme: TimerScheme, period: Duration) -> TimerSpec 
 /// Encodes an absolute deadline (time since the Unix epoch) for `scheme`,
 /// or `None` where the platform has no absolute timers.
 ///
-/// Nanoseconds are used while they fit in 64 bits (until the year 2262),
-/// seconds (rounded up) after that.
+/// Whole seconds go out in seconds, anything else in nanoseconds; a
+/// deadline past [`MAX_NANOS`] after the epoch (April 2262) is capped to it,
+/// so no kernel's conversion to nanoseconds overflows (XNU's would be
+/// ERANGE).
 #[cfg(any(test, not(any(target_os = "dragonfly", target_os = "openbsd"))))]
 pub(crate) fn encode_deadline(scheme: TimerScheme, since_epoch: Duration) -> Option<TimerSpec> {
-    let nanos = since_epoch.as_nanos();
-    let fits = i64::try_from(nanos).is_ok();
-    let secs = saturate(nanos.div_ceil(1_000_000_000));
+    let nanos = since_epoch.as_nanos().min(MAX_NANOS);
+    let whole_secs = nanos % 1_000_000_000 == 0;
+    let (secs, nanos) = (saturate(nanos / 1_000_000_000), saturate(nanos));
     match scheme {
         TimerScheme::Bits {
             seconds,
             nseconds,
             absolute: Some(abs),
             ..
-        } => Some(if fits {
-            TimerSpec {
-                fflags: abs | nseconds,
-                data: saturate(nanos),
-            }
-        } else {
+        } => Some(if whole_secs {
             TimerSpec {
                 fflags: abs | seconds,
                 data: secs,
             }
-        }),
-        TimerScheme::Enumerated => Some(if fits {
-            TimerSpec {
-                fflags: 0x10 | 3,
-                data: saturate(nanos),
-            }
         } else {
+            TimerSpec {
+                fflags: abs | nseconds,
+                data: nanos,
+            }
+        }),
+        TimerScheme::Enumerated => Some(if whole_secs {
             TimerSpec {
                 fflags: 0x10 | 1,
                 data: secs,
+            }
+        } else {
+            TimerSpec {
+                fflags: 0x10 | 3,
+                data: nanos,
             }
         }),
         TimerScheme::Bits { absolute: None, .. } | TimerScheme::MillisOnly => None,
@@ -456,16 +469,67 @@ mod tests {
         }
     }
 
+    /// The nanoseconds a `(fflags, data)` pair asks for, by the units of
+    /// each platform's `sys/event.h` (what the kernel multiplies by).
+    fn kernel_nanos(os: Os, s: TimerSpec) -> u128 {
+        let unit: u128 = match os.timer_scheme() {
+            TimerScheme::Enumerated => match s.fflags & 3 {
+                0 => 1_000_000,
+                1 => 1_000_000_000,
+                2 => 1_000,
+                _ => 1,
+            },
+            TimerScheme::MillisOnly => 1_000_000,
+            TimerScheme::Bits { absolute, .. } => match (os, s.fflags & !absolute.unwrap_or(0)) {
+                (_, 0) => 1_000_000,
+                (_, 1) => 1_000_000_000,
+                (Os::Apple, 2) => 1_000,
+                (Os::Apple, 4) => 1,
+                (_, 2) => 1_000_000,
+                (_, 4) => 1_000,
+                (_, 8) => 1,
+                (_, f) => panic!("{os:?}: unit flags {f:#x}"),
+            },
+        };
+        u128::try_from(s.data).unwrap() * unit
+    }
+
     #[test]
-    fn huge_periods_saturate() {
-        let s = encode_period(Os::FreeBsd.timer_scheme(), Duration::MAX);
-        assert_eq!(s.data, i64::MAX);
-        let s = encode_period(Os::FreeBsd.timer_scheme(), Duration::new(u64::MAX / 2, 1));
+    fn huge_periods_are_capped_where_every_kernel_converts_them() {
+        // About 292 years, in whole milliseconds, on every platform: XNU
+        // multiplies data by its unit into 64 bits and fails with ERANGE on
+        // overflow (as the previous i64::MAX milliseconds did).
+        let cap = TimerSpec {
+            fflags: 0,
+            data: 9_223_372_036_854,
+        };
+        for os in ALL {
+            for d in [
+                Duration::MAX,
+                Duration::new(u64::MAX / 2, 1),
+                Duration::from_secs(10_000_000_000),
+                Duration::from_nanos(i64::MAX as u64),
+            ] {
+                let s = encode_period(os.timer_scheme(), d);
+                assert_eq!(s, cap, "{os:?} {d:?}");
+                assert!(kernel_nanos(os, s) <= i64::MAX as u128);
+            }
+            // Just under the cap, not whole milliseconds: the exact unit.
+            let d = Duration::from_nanos(9_223_372_036_853_999_999);
+            let s = encode_period(os.timer_scheme(), d);
+            assert!(kernel_nanos(os, s) <= i64::MAX as u128, "{os:?}");
+            if os.timer_scheme() != TimerScheme::MillisOnly {
+                assert_eq!(kernel_nanos(os, s), d.as_nanos(), "{os:?}");
+            }
+        }
         assert_eq!(
-            s,
+            encode_period(
+                Os::FreeBsd.timer_scheme(),
+                Duration::from_nanos(9_223_372_036_853_999_999)
+            ),
             TimerSpec {
                 fflags: 8,
-                data: i64::MAX
+                data: 9_223_372_036_853_999_999
             }
         );
     }
@@ -496,15 +560,41 @@ mod tests {
         );
         assert_eq!(encode_deadline(Os::DragonFly.timer_scheme(), t), None);
         assert_eq!(encode_deadline(Os::OpenBsd.timer_scheme(), t), None);
-        // Past 2262 nanoseconds overflow: whole seconds, rounded up.
-        let far = Duration::from_secs(10_000_000_000);
-        assert_eq!(
-            encode_deadline(Os::FreeBsd.timer_scheme(), far + Duration::from_nanos(1)),
-            Some(TimerSpec {
-                fflags: 0x11,
-                data: 10_000_000_001
-            })
-        );
+        // Whole seconds: the seconds unit (FreeBSD SECONDS 1, Apple
+        // SECONDS 1, NetBSD enumerated SECONDS 1), with the absolute flag.
+        let whole = Duration::from_secs(1_700_000_000);
+        for (os, fflags) in [
+            (Os::FreeBsd, 0x11),
+            (Os::Linux, 0x11),
+            (Os::Apple, 0x09),
+            (Os::NetBsd, 0x11),
+        ] {
+            assert_eq!(
+                encode_deadline(os.timer_scheme(), whole),
+                Some(TimerSpec {
+                    fflags,
+                    data: 1_700_000_000
+                }),
+                "{os:?}"
+            );
+            assert_eq!(
+                decode_timer(os.timer_scheme(), fflags, 1_700_000_000),
+                Some((whole, true))
+            );
+        }
+        // Past April 2262 the nanoseconds would overflow: capped there, in
+        // nanoseconds (XNU: a seconds deadline past 2554 would be ERANGE).
+        for far in [
+            Duration::from_secs(10_000_000_000) + Duration::from_nanos(1),
+            Duration::from_secs(20_000_000_000),
+            Duration::MAX,
+        ] {
+            for os in [Os::FreeBsd, Os::Linux, Os::Apple, Os::NetBsd] {
+                let s = encode_deadline(os.timer_scheme(), far).unwrap();
+                assert_eq!(s.data, 9_223_372_036_854_000_000, "{os:?}");
+                assert_eq!(kernel_nanos(os, s), MAX_NANOS, "{os:?}");
+            }
+        }
         assert_eq!(
             decode_timer(Os::FreeBsd.timer_scheme(), 0x18, 42),
             Some((Duration::from_nanos(42), true))

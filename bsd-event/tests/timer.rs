@@ -167,3 +167,26 @@ fn dispatch_timer_waits_for_enable() {
     kq.register(&[KEvent::timer(9, Duration::ZERO).enable()]).unwrap();
     assert!(wait_for(&kq, Filter::Timer, 9, SOON).expect("again").data() >= 1);
 }
+
+#[test]
+fn effectively_infinite_timers_are_accepted_and_quiet() {
+    // Capped at 2^63 ns (about 292 years) by the crate, so no kernel's
+    // conversion to nanoseconds overflows (XNU fails with ERANGE).
+    let kq = kq();
+    kq.register(&[
+        KEvent::timer(20, Duration::MAX).add(),
+        KEvent::timer(21, Duration::from_secs(10_000_000_000_000)).add(),
+    ])
+    .unwrap();
+    #[cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))]
+    kq.register(&[KEvent::timer_at(
+        22,
+        std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(20_000_000_000),
+    )
+    .add()])
+        .unwrap();
+    assert_quiet(&kq, Filter::Timer, 20);
+    assert_quiet(&kq, Filter::Timer, 21);
+    assert_quiet(&kq, Filter::Timer, 22);
+    kq.register(&[KEvent::timer(20, Duration::ZERO).delete()]).unwrap();
+}
