@@ -110,8 +110,15 @@ impl Layout {
         ptr: 8,
         align: 8,
     };
-    /// NetBSD aarch64: alignment 16 (`__ALIGNBYTES` is 15 there; the `libc`
-    /// crate's 4 is wrong, as Go's `cmsgAlignOf` notes).
+    /// NetBSD aarch64: alignment 16.
+    ///
+    /// NetBSD's `__CMSG_ALIGN(n)` rounds to `__ALIGNBYTES + 1`, and
+    /// `<aarch64/cdefs.h>` makes `__ALIGNBYTES` the alignment of a 128-bit
+    /// type less one (15), as `<riscv/cdefs.h>` does for riscv64 (where the
+    /// `libc` crate agrees: 16). Go's `syscall` aligns control messages to
+    /// 16 on netbsd/arm64 for the same reason. The `libc` crate's aarch64
+    /// value, `sizeof(int) - 1`, is the old 32-bit ARM (non-EABI) one; its
+    /// `CMSG_*` functions are not used by this crate.
     pub const NETBSD_AARCH64: Layout = Layout {
         os: Os::NetBsd,
         ptr: 8,
