@@ -179,7 +179,9 @@ fn encode_unix(u: &SockaddrUnix, layout: Layout, out: &mut [u8; STORAGE_LEN]) ->
             out[SUN_PATH_OFFSET..SUN_PATH_OFFSET + p.len()].copy_from_slice(p);
             // The terminating NUL (already there: `out` is zeroed) counts
             // when there is room; a path of exactly `sun_path` bytes has
-            // none, which every kernel accepts.
+            // none. Linux, FreeBSD, NetBSD, DragonFly and Apple take the
+            // length as the end; OpenBSD's kernel wants a NUL inside
+            // `sun_path` and refuses such a path with EINVAL itself.
             SUN_PATH_OFFSET + p.len() + usize::from(p.len() < cap)
         }
         UnixAddrKind::Abstract(name) => {

@@ -131,7 +131,8 @@ enum UnixTag {
 /// Stored inline (no allocation). A path holds at most `sun_path` bytes —
 /// 104 on the BSDs and Apple, 108 on Linux — and is encoded with a
 /// terminating NUL when there is room; a longer path is EINVAL, never
-/// truncated.
+/// truncated. (OpenBSD's kernel also refuses a path that fills `sun_path`
+/// exactly, with EINVAL.)
 ///
 /// ```
 /// use bsd_net::{SockaddrUnix, UnixAddrKind};
