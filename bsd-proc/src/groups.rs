@@ -120,8 +120,9 @@ pub fn group_count() -> Result<usize> {
 /// Replaces the calling process's supplementary group list (needs
 /// privilege: root, or `CAP_SETGID` on Linux).
 ///
-/// An empty slice clears the list (`setgroups(0, NULL)`). More entries than
-/// the system allows is `EINVAL` without a system call.
+/// An empty slice clears the list (`setgroups(0, NULL)`; where element 0 is
+/// the effective gid, it stays, so [`getgroups`] then returns it alone).
+/// More entries than the system allows is `EINVAL` without a system call.
 ///
 /// ```no_run
 /// use bsd_proc::{setgroups, Gid};
