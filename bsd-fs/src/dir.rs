@@ -41,8 +41,9 @@ use std::path::Path;
 /// # Errors
 /// - `EINVAL`: `buf` is too small for the next record (a buffer of a few
 ///   KiB always holds one).
-/// - `ENOTDIR`: `fd` is not a directory; `EBADF`: not open for reading
-///   (a Linux `O_PATH` descriptor).
+/// - `ENOTDIR`: `fd` is not a directory (the BSD kernels say `EINVAL`;
+///   it is told apart from a short buffer with `fstat`); `EBADF`: not open
+///   for reading (a Linux `O_PATH` descriptor).
 /// - `EIO`, and whatever else the file system reports.
 ///
 /// # Platforms

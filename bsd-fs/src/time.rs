@@ -39,6 +39,13 @@ const UTIME_OMIT: i64 = libc::UTIME_OMIT as i64;
 /// assert_eq!(SystemTime::try_from(before)?, UNIX_EPOCH - Duration::from_millis(500));
 /// # Ok::<(), bsd_errno::Errno>(())
 /// ```
+///
+/// # Platforms
+/// The markers are values of `nsec`, the platform's `UTIME_NOW` and
+/// `UTIME_OMIT`: -1 and -2 on FreeBSD, DragonFly and Apple, -2 and -1 on
+/// OpenBSD, 2³⁰ − 1 and 2³⁰ − 2 on Linux and NetBSD. So `Timespec::new(s,
+/// -1)` is [`NOW`](Self::NOW) on FreeBSD, [`OMIT`](Self::OMIT) on OpenBSD and
+/// `EINVAL` on Linux: write the markers by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "NsecToTimespec")]
 pub struct Timespec {
@@ -499,6 +506,29 @@ mod tests {
         assert_eq!(Timespec::from(Timeval::new(3, 7)), Timespec::new(3, 7000));
         assert!(Timespec::NOW.is_now() && !Timespec::NOW.is_omit());
         assert!(Timespec::OMIT.is_omit() && !Timespec::OMIT.is_now());
+    }
+
+    /// The markers are each platform's `UTIME_NOW`/`UTIME_OMIT` (from
+    /// `libc`; checked here against the headers' values as the docs give
+    /// them).
+    #[test]
+    fn markers_are_the_platforms_values() {
+        let want = if cfg!(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_vendor = "apple"
+        )) {
+            (-1, -2)
+        } else if cfg!(target_os = "openbsd") {
+            (-2, -1)
+        } else {
+            // Linux and NetBSD.
+            ((1 << 30) - 1, (1 << 30) - 2)
+        };
+        assert_eq!((Timespec::NOW.nsec, Timespec::OMIT.nsec), want);
+        // So -1 is a marker on the BSDs and Apple, and an error on Linux.
+        let minus_one = Timespec::new(0, -1);
+        assert_eq!(minus_one.is_now() || minus_one.is_omit(), want.0 < 0);
     }
 
     #[test]

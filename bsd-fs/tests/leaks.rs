@@ -1,5 +1,8 @@
 //! Descriptor accounting: every path that opens something closes it. One
 //! test in its own binary, so no other test's descriptors are counted.
+//! Linux only: the count comes from `/proc/self/fd` (FreeBSD's `/dev/fd`
+//! shows only 0–2 without fdescfs).
+#![cfg(target_os = "linux")]
 
 mod common;
 

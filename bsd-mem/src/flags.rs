@@ -95,6 +95,13 @@ bitflags::bitflags! {
     /// Give one of [`ASYNC`](Self::ASYNC) and [`SYNC`](Self::SYNC), optionally
     /// with [`INVALIDATE`](Self::INVALIDATE); the kernel answers EINVAL to
     /// both at once.
+    ///
+    /// # Platforms
+    /// FreeBSD and DragonFly define `MS_SYNC` as 0: there `SYNC` is no bit
+    /// but the absence of `ASYNC`, so `SYNC | ASYNC` is `ASYNC` (not
+    /// refused), `SyncFlags::empty()` is `SYNC`, and `contains(SYNC)` is
+    /// always true. Their kernels refuse `ASYNC | INVALIDATE` with EINVAL
+    /// instead (Linux accepts it).
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub struct SyncFlags: c_int {
         /// Schedule the write-back and return (`MS_ASYNC`).

@@ -49,6 +49,9 @@
 //!   (they are `cfg`'d, so using one elsewhere fails to compile).
 //! - Linux and the BSDs round up `msync`'s length; Apple refuses a
 //!   zero-length `msync`: ranges here are never empty (EINVAL).
+//! - `MS_SYNC` is 0 on FreeBSD and DragonFly, whose kernels refuse
+//!   `MS_ASYNC | MS_INVALIDATE` instead of `MS_SYNC | MS_ASYNC`
+//!   ([`SyncFlags`]).
 //!
 //! Not portable, and not here: `mremap` (Linux), `minherit` (BSD),
 //! `MAP_FIXED` mappings at chosen addresses.

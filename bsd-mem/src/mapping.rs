@@ -214,7 +214,8 @@ impl Mapping {
     ///
     /// # Errors
     /// - EINVAL: the range is empty, past the end, or starts off a page
-    ///   boundary (the kernel is not called); both `SYNC` and `ASYNC`.
+    ///   boundary (the kernel is not called); both `SYNC` and `ASYNC` (on FreeBSD and DragonFly, where `SYNC` is
+    ///   0: `ASYNC` with `INVALIDATE`; see [`SyncFlags`]).
     /// - From the kernel: EBUSY (`INVALIDATE` on locked pages), EIO, ENOMEM.
     ///
     #[doc = crate::man_links!("msync")]

@@ -312,7 +312,8 @@ impl Region {
     /// # Errors
     /// - EINVAL: the region is not live; the range is empty, past the end, or
     ///   starts off a page boundary (the kernel is not called); both `SYNC`
-    ///   and `ASYNC`.
+    ///   and `ASYNC` (on FreeBSD and DragonFly, where `SYNC` is 0: `ASYNC`
+    ///   with `INVALIDATE`; see [`SyncFlags`]).
     /// - From the kernel: EBUSY (`INVALIDATE` on locked pages), EIO, ENOMEM.
     ///
     #[doc = crate::man_links!("msync")]

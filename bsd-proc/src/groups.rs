@@ -34,10 +34,11 @@ const GROW_RETRIES: usize = 32;
 /// count it gave through 32 doubling rounds, which no kernel does.
 ///
 /// # Platforms
-/// On FreeBSD before 15.0 and on Apple, element 0 is the effective group
-/// id; FreeBSD 15.0 and later, the other BSDs and Linux return only the
-/// supplementary groups (Linux and the other BSDs include the effective
-/// group only if it is also a supplementary one). On Apple this is the list
+/// On FreeBSD before 15.0, DragonFly and Apple, element 0 is the effective
+/// group id (their kernels keep it in `cr_groups[0]`); FreeBSD 15.0 and
+/// later, NetBSD, OpenBSD and Linux return only the supplementary groups
+/// (which include the effective group only if it is also a supplementary
+/// one). On Apple this is the list
 /// the process set, limited to 16; the larger directory-service list that
 /// `getgrouplist(3)` reports is not returned.
 ///
@@ -119,8 +120,9 @@ pub fn group_count() -> Result<usize> {
 /// Replaces the calling process's supplementary group list (needs
 /// privilege: root, or `CAP_SETGID` on Linux).
 ///
-/// An empty slice clears the list (`setgroups(0, NULL)`). More entries than
-/// the system allows is `EINVAL` without a system call.
+/// An empty slice clears the list (`setgroups(0, NULL)`; where element 0 is
+/// the effective gid, it stays, so [`getgroups`] then returns it alone).
+/// More entries than the system allows is `EINVAL` without a system call.
 ///
 /// ```no_run
 /// use bsd_proc::{setgroups, Gid};
@@ -137,10 +139,11 @@ pub fn group_count() -> Result<usize> {
 /// - `EPERM`: the caller lacks the privilege.
 ///
 /// # Platforms
-/// On FreeBSD before 15.0 and on Apple, element 0 becomes the *effective*
-/// group id and only the rest are supplementary; on FreeBSD 15.0 and later,
-/// the other BSDs and Linux every element is a supplementary group and the
-/// effective gid is left alone. Portable code that means "exactly these
+/// On FreeBSD before 15.0, DragonFly and Apple, element 0 becomes the
+/// *effective* group id and only the rest are supplementary (and the
+/// system's limit counts it); on FreeBSD 15.0 and later, NetBSD, OpenBSD and
+/// Linux every element is a supplementary group and the effective gid is
+/// left alone. Portable code that means "exactly these
 /// supplementary groups" should set the effective gid with `setegid`
 /// afterwards on the former. On Linux (glibc and musl) the change applies to
 /// every thread of the process, as POSIX requires.

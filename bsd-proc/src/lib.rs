@@ -43,8 +43,8 @@
 //! - `wait6` is FreeBSD only; `pidfd_open` and `WaitId::PidFd` Linux only;
 //!   `Who::Thread` Linux, FreeBSD and OpenBSD; `WaitOptions::TRAPPED` the
 //!   BSDs; `trap_cause` (ptrace events) Linux only.
-//! - On FreeBSD before 15.0 and on Apple, element 0 of the group list is the
-//!   effective gid ([`setgroups`]).
+//! - On FreeBSD before 15.0, DragonFly and Apple, element 0 of the group
+//!   list is the effective gid ([`setgroups`]).
 //! - Signal numbers differ (`SIGSTOP` is 17 on the BSDs, 19 on Linux):
 //!   compare with `libc::SIG*`, never with literals.
 //!

@@ -18,6 +18,31 @@
 //! The `libc` crate's OpenBSD accessors (`si_pid()`, `si_uid()`,
 //! `si_status()`) place the fields *after* the 116-byte padding member of
 //! the union, past the end of the real data; they are not used here.
+//!
+//! # OpenBSD's `si_status`: offset 32, not 40 (LP64)
+//! No OpenBSD header is at hand here, and the sources disagree, so the
+//! reasoning is written down:
+//! - `libc`'s `si_status()` declares `_pid, _uid, _utime, _stime, _status`
+//!   (behind the padding). Read without the padding bug, that order would
+//!   put `_status` at 40. But it also puts `_uid` and `_utime` side by
+//!   side, where the header has them in two members of one union
+//!   (`_pdata._kill._uid` and `_pdata._cld._utime` share offset 24), so it
+//!   is not a transcription of the header. No other one is at hand: `nix`
+//!   0.32 has no `waitid` on OpenBSD, and `rustix` 1.1 leaves OpenBSD out of
+//!   its `waitid` (and NetBSD out of `si_status`, for the same kind of
+//!   mismatch).
+//! - OpenBSD's `<sys/siginfo.h>` (Theo de Raadt's, 1997) follows SVR4 /
+//!   Solaris, whose `_cld` is `{ clock_t _utime; int _status; clock_t
+//!   _stime; }`: `_status` between the two times, 8 bytes into `_pdata`
+//!   once `_utime` (a 64-bit `clock_t` on every OpenBSD: `libc`'s
+//!   `clock_t = i64`) is aligned. With `_pdata` at 24 that is offset 32.
+//! - The kernel's `waitid` fills `si_pid`, `si_uid` and `si_status` of one
+//!   `siginfo_t`; `si_uid` (`_kill._uid`) shares its bytes with the low
+//!   half of `_cld._utime`, which it therefore does not write. Offsets 24
+//!   (uid) and 32 (status) do not overlap; 40 would be `_stime`'s slot.
+//!
+//! So the layout here reads 32 (24 on i386). Should an OpenBSD machine show
+//! otherwise, only the `Family::OpenBsd` arm of `Layout::of` changes.
 
 use crate::status::{Family, WaitEvent};
 use crate::Uid;

@@ -9,7 +9,7 @@
 //! | family | continued word | stop signal |
 //! |---|---|---|
 //! | FreeBSD, DragonFly | `0x13` (`SIGCONT` alone) | `s >> 8` |
-//! | Apple | `0x137f` (a "stop" by `SIGCONT`) | `s >> 8 & 0xff` |
+//! | Apple | `0x137f` (a "stop" by `SIGCONT`) | `s >> 8` |
 //! | NetBSD | `0xffff` | `s >> 8 & 0xff` |
 //! | OpenBSD | `s & 0xffff == 0xffff` | `s >> 8 & 0xff` |
 //! | Linux | `0xffff` | `s >> 8 & 0xff`; a ptrace event in `s >> 16` |
@@ -508,7 +508,10 @@ pub(crate) mod dragonfly {
 }
 
 /// Apple `<sys/wait.h>`: a continue is reported as a "stop" by `SIGCONT`
-/// (0x13), i.e. the word 0x137f; `WIFSTOPPED` excludes it.
+/// (0x13), i.e. the word 0x137f; `WIFSTOPPED` excludes it. `WSTOPSIG` is
+/// `x >> 8`, unmasked, as on FreeBSD (and in `libc`'s Apple macros): the
+/// two differ from a masked one only on words no kernel writes (bits above
+/// 15 set).
 pub(crate) mod apple {
     pub(crate) use super::common::{core_dumped, exit_status, exited, term_signal};
     use super::common::{wstatus, WSTOPPED};
@@ -517,7 +520,7 @@ pub(crate) mod apple {
     const SIGCONT: i32 = 0x13;
 
     pub(crate) const fn stop_signal(s: i32) -> i32 {
-        (s >> 8) & 0xff
+        s >> 8
     }
     pub(crate) const fn continued(s: i32) -> bool {
         wstatus(s) == WSTOPPED && stop_signal(s) == SIGCONT

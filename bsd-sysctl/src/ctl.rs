@@ -258,7 +258,10 @@ impl Ctl {
 ///
 /// # Platforms
 /// - FreeBSD, DragonFly, Apple: `{0,2}` ("next"), which skips nodes marked
-///   `CTLFLAG_SKIP`.
+///   `CTLFLAG_SKIP`. The whole tree (`""`) starts at `kern`, as sysctl(8)
+///   `-a` does, leaving out the internal `sysctl.*` oids (`{0,…}`). A node
+///   with a handler (`kern.proc.pid`) is reported as a leaf there; its
+///   [`Ctl::kind`] is [`Kind::Node`](crate::Kind::Node).
 /// - NetBSD: `CTL_QUERY`, depth first.
 /// - OpenBSD: the crate's table, in mib order.
 /// - Linux: `/proc/sys` depth first in directory order, as procps'

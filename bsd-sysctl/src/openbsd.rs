@@ -3,10 +3,13 @@
 //! OpenBSD has no `sysctlbyname` and no `sysctlnametomib`, and its kernel
 //! does not describe its tree; its sysctl(8) carries the names in tables
 //! compiled from `<sys/sysctl.h>` (`CTL_KERN_NAMES`, `CTL_HW_NAMES`,
-//! `CTL_VM_NAMES`). So does this module: every `kern`, `hw` and `vm` name
-//! whose number `libc` defines, plus the `hw` and `vm` numbers `libc` lacks
-//! (from `<sys/sysctl.h>` and `<uvm/uvmexp.h>`), with the type the header
-//! gives it.
+//! `CTL_VM_NAMES`). So does this module: every `kern` and `hw` name whose
+//! number `libc` defines (0.2.191: `KERN_*` up to 87, `HW_*` up to 28), plus
+//! the `hw` and `vm` numbers `libc` lacks (`HW_ALLOWPOWERDOWN`, `HW_SMT`
+//! from `<sys/sysctl.h>`, `VM_*` from `<uvm/uvmexp.h>`), with the type the
+//! header gives it. `HW_PHYSMEM` (5) and `HW_USERMEM` (6) are the 32-bit
+//! forms the header's name table leaves out (`"gap"`): `hw.physmem` and
+//! `hw.usermem` are the 64-bit ones, 19 and 20.
 //!
 //! The numbers are written here and, when compiling for OpenBSD, checked at
 //! compile time against `libc`'s constants wherever `libc` has one, so the
@@ -50,16 +53,16 @@ numbers! {
         KERN_PROC_VMMAP = 80, KERN_GLOBAL_PTRACE = 81, KERN_CONSBUFSIZE = 82,
         KERN_CONSBUF = 83, KERN_AUDIO = 84, KERN_CPUSTATS = 85, KERN_PFSTATUS = 86,
         KERN_TIMEOUT_STATS = 87,
-        HW_NCPU = 3,
-    }
-    own: {
-        // <sys/sysctl.h>: CTL_HW identifiers `libc` does not bind.
-        HW_MACHINE = 1, HW_MODEL = 2, HW_BYTEORDER = 4, HW_PAGESIZE = 7,
+        HW_MACHINE = 1, HW_MODEL = 2, HW_NCPU = 3, HW_BYTEORDER = 4, HW_PAGESIZE = 7,
         HW_DISKNAMES = 8, HW_DISKSTATS = 9, HW_DISKCOUNT = 10, HW_SENSORS = 11,
         HW_CPUSPEED = 12, HW_SETPERF = 13, HW_VENDOR = 14, HW_PRODUCT = 15,
         HW_VERSION = 16, HW_SERIALNO = 17, HW_UUID = 18, HW_PHYSMEM64 = 19,
-        HW_USERMEM64 = 20, HW_NCPUFOUND = 21, HW_ALLOWPOWERDOWN = 22,
-        HW_PERFPOLICY = 23, HW_SMT = 24, HW_NCPUONLINE = 25, HW_POWER = 26,
+        HW_USERMEM64 = 20, HW_NCPUFOUND = 21, HW_PERFPOLICY = 23,
+        HW_NCPUONLINE = 25, HW_POWER = 26, HW_BATTERY = 27, HW_UCOMNAMES = 28,
+    }
+    own: {
+        // <sys/sysctl.h>: CTL_HW identifiers `libc` does not bind.
+        HW_ALLOWPOWERDOWN = 22, HW_SMT = 24,
         // <uvm/uvmexp.h>: CTL_VM identifiers.
         VM_METER = 1, VM_LOADAVG = 2, VM_PSSTRINGS = 3, VM_UVMEXP = 4,
         VM_SWAPENCRYPT = 5, VM_NKMEMPAGES = 6, VM_ANONMIN = 7, VM_VTEXTMIN = 8,
@@ -205,6 +208,8 @@ pub(crate) static TABLE: &[Entry] = table! {
     "hw.smt" => [CTL_HW, HW_SMT] Int "I" true,
     "hw.ncpuonline" => [CTL_HW, HW_NCPUONLINE] Int "I" false,
     "hw.power" => [CTL_HW, HW_POWER] Int "I" false,
+    "hw.battery" => [CTL_HW, HW_BATTERY] Node "N" false,
+    "hw.ucomnames" => [CTL_HW, HW_UCOMNAMES] String "A" false,
 };
 
 /// The entry named `name`.
@@ -239,6 +244,12 @@ mod tests {
         assert_eq!((b.mib, b.fmt), (&[1, 21][..], "S,timeval"));
         assert_eq!(lookup(TABLE, "vm.loadavg").unwrap().mib, &[2, 2]);
         assert_eq!(lookup(TABLE, "hw.physmem").unwrap().mib, &[6, 19]);
+        assert_eq!(lookup(TABLE, "hw.pagesize").unwrap().mib, &[6, 7]);
+        let u = lookup(TABLE, "hw.ucomnames").unwrap();
+        assert_eq!((u.mib, u.kind), (&[6, 28][..], Kind::String));
+        assert_eq!(lookup(TABLE, "hw.battery").unwrap().kind, Kind::Node);
+        // The 32-bit HW_PHYSMEM (5) and HW_USERMEM (6) have no name.
+        assert!(TABLE.iter().all(|e| e.mib != [CTL_HW, 5] && e.mib != [CTL_HW, 6]));
         assert_eq!(lookup(TABLE, "kern.clockrate").unwrap().fmt, "S,clockinfo");
         assert_eq!(lookup(TABLE, "kern").unwrap().kind, Kind::Node);
         assert_eq!(lookup(TABLE, "kern.nonexistent"), None);

@@ -10,9 +10,20 @@
 //!   (64-bit inodes).
 //! - OpenBSD: `int getdents(int, void *, size_t)`.
 //!
+//! A descriptor that is not a directory is `EINVAL` to these kernels
+//! (FreeBSD's `kern_getdirentries` and getdirentries(2): "The file
+//! referenced by fd is not a directory, or nbytes is too small…"; the other
+//! BSDs kept the 4.4BSD check), where Linux and Apple's `fdopendir` say
+//! `ENOTDIR`. An `EINVAL` is therefore turned into `ENOTDIR` when `fstat`
+//! shows the descriptor is not a directory, so [`read_dirent`] fails alike
+//! everywhere; an `EINVAL` on a directory (a buffer too small) stays.
+//!
 //! [`Layout::FreeBsd`]: crate::Layout::FreeBsd
+//! [`read_dirent`]: crate::read_dirent
 
-use bsd_errno::{check, Result};
+use super::einval_or_enotdir;
+use bsd_errno::{check, Errno, Result};
+use core::mem::MaybeUninit;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 mod ffi {
@@ -55,6 +66,33 @@ mod ffi {
 /// `buf` must be valid for writes of `len` bytes.
 #[inline]
 pub(crate) unsafe fn getdents(fd: BorrowedFd<'_>, buf: *mut u8, len: usize) -> Result<usize> {
+    // SAFETY: the caller's promise, passed on.
+    match unsafe { getdents_raw(fd, buf, len) } {
+        Err(Errno::EINVAL) => Err(einval_or_enotdir(file_type(fd))),
+        r => r,
+    }
+}
+
+/// The `S_IFMT` bits of `fd`'s mode, or `None` if `fstat` fails. Only
+/// asked on the (cold) `EINVAL` path.
+#[cold]
+fn file_type(fd: BorrowedFd<'_>) -> Option<libc::mode_t> {
+    let mut st = MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `st` is writable for one `stat`; fstat touches nothing else.
+    let r = unsafe { libc::fstat(fd.as_raw_fd(), st.as_mut_ptr()) };
+    if r != 0 {
+        return None;
+    }
+    // SAFETY: fstat succeeded, so it filled `st`.
+    Some(unsafe { st.assume_init() }.st_mode & libc::S_IFMT)
+}
+
+/// The native call itself.
+///
+/// # Safety
+/// As [`getdents`].
+#[inline]
+unsafe fn getdents_raw(fd: BorrowedFd<'_>, buf: *mut u8, len: usize) -> Result<usize> {
     // Every variant takes at least an int's worth; larger buffers gain nothing.
     let len = len.min(libc::c_int::MAX as usize);
     #[cfg(target_os = "freebsd")]

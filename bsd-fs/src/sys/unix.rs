@@ -26,6 +26,24 @@ pub(crate) fn seek_start(fd: BorrowedFd<'_>) -> Result<()> {
     Ok(())
 }
 
+/// The error for a directory read the kernel refused with `EINVAL`, given
+/// the `S_IFMT` bits of the descriptor (`None`: unknown): `ENOTDIR` for
+/// anything but a directory, as Linux says it, else `EINVAL` (a buffer too
+/// small for the next record). The BSDs say `EINVAL` for both.
+#[cfg(any(
+    test,
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+))]
+pub(crate) fn einval_or_enotdir(file_type: Option<libc::mode_t>) -> bsd_errno::Errno {
+    match file_type {
+        Some(t) if t & libc::S_IFMT != libc::S_IFDIR => bsd_errno::Errno::ENOTDIR,
+        _ => bsd_errno::Errno::EINVAL,
+    }
+}
+
 /// The type of `name` in `dirfd`, from `fstatat(.., AT_SYMLINK_NOFOLLOW)`.
 pub(crate) fn fstatat_type(dirfd: BorrowedFd<'_>, name: &CStr) -> Result<FileType> {
     let mut st = MaybeUninit::<libc::stat>::uninit();
@@ -78,4 +96,23 @@ pub(crate) fn futimes(fd: BorrowedFd<'_>, times: &[libc::timeval; 2]) -> Result<
     // SAFETY: `times` points to two timevals.
     check(unsafe { libc::futimes(fd.as_raw_fd(), times.as_ptr()) })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::einval_or_enotdir;
+    use bsd_errno::Errno;
+
+    #[test]
+    fn einval_from_a_bsd_directory_read_is_enotdir_for_a_non_directory() {
+        assert_eq!(einval_or_enotdir(Some(libc::S_IFREG)), Errno::ENOTDIR);
+        assert_eq!(einval_or_enotdir(Some(libc::S_IFIFO)), Errno::ENOTDIR);
+        assert_eq!(einval_or_enotdir(Some(libc::S_IFLNK)), Errno::ENOTDIR);
+        assert_eq!(einval_or_enotdir(Some(libc::S_IFCHR | 0o644)), Errno::ENOTDIR);
+        // A directory's EINVAL is a buffer too small: it stays.
+        assert_eq!(einval_or_enotdir(Some(libc::S_IFDIR)), Errno::EINVAL);
+        assert_eq!(einval_or_enotdir(Some(libc::S_IFDIR | 0o755)), Errno::EINVAL);
+        // fstat failed: nothing is known, nothing is changed.
+        assert_eq!(einval_or_enotdir(None), Errno::EINVAL);
+    }
 }

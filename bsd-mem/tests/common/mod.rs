@@ -69,15 +69,23 @@ pub fn in_child(f: impl FnOnce() -> i32) -> i32 {
     status
 }
 
-/// Lines of `/proc/self/maps`: the kernel's count of our mappings.
-pub fn maps_lines() -> usize {
-    std::fs::read_to_string("/proc/self/maps")
-        .expect("read /proc/self/maps")
-        .lines()
-        .count()
+/// Lines of `/proc/self/maps`: the kernel's count of our mappings (Linux;
+/// `None` on the BSDs and Apple, which have no such file to count with).
+pub fn maps_lines() -> Option<usize> {
+    if cfg!(target_os = "linux") {
+        let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
+        Some(maps.lines().count())
+    } else {
+        None
+    }
 }
 
-/// Entries of `/proc/self/fd`.
-pub fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").expect("read /proc/self/fd").count()
+/// Entries of `/proc/self/fd` (Linux; `None` elsewhere: FreeBSD's `/dev/fd`
+/// shows only 0–2 without fdescfs).
+pub fn open_fds() -> Option<usize> {
+    if cfg!(target_os = "linux") {
+        Some(std::fs::read_dir("/proc/self/fd").expect("read /proc/self/fd").count())
+    } else {
+        None
+    }
 }

@@ -137,11 +137,13 @@ fn fixtures(family: Family) -> Vec<(i32, WaitEvent)> {
                 (0x137f, WaitEvent::Continued),
                 // SIGCONT's number in the low bits is a kill by signal 19 here.
                 (0x13, signaled(19, false)),
-                // Garbage words.
+                // Garbage words. WSTOPSIG is `x >> 8` unmasked (xnu's
+                // <sys/wait.h>, libc's Apple macros), so bits above 15 make
+                // a word with SIGCONT's number a stop, not a continue.
                 (0xff, WaitEvent::Stopped(0)),
                 (0xffff, WaitEvent::Stopped(0xff)),
-                (-1, WaitEvent::Stopped(0xff)),
-                (0x1_137f, WaitEvent::Continued),
+                (-1, WaitEvent::Stopped(-1)),
+                (0x1_137f, WaitEvent::Stopped(0x113)),
             ]);
             v
         }
@@ -326,8 +328,8 @@ fn decoders_match_the_header_macros() {
             w == 0x13,
             w >> 8,
         );
-        // Apple sys/wait.h.
-        let apple_stopsig = (w >> 8) & 0xff;
+        // Apple sys/wait.h (WSTOPSIG is `x >> 8`, unmasked).
+        let apple_stopsig = w >> 8;
         check(
             Family::Apple,
             w,

@@ -125,9 +125,14 @@ impl Walk {
     pub(crate) fn new(prefix: &str) -> Result<Walk> {
         name::validate_prefix(prefix, CTL_MAXNAME, false)?;
         if prefix.is_empty() {
+            // The whole tree starts after `{CTL_KERN}`, as sysctl(8) -a
+            // does on FreeBSD, DragonFly and Apple (`{0,2,1}`): a bare
+            // `{0,2}` would start with the internal oids `{0,1}`, `{0,2}`…
+            // ("sysctl.name", "sysctl.next", …), nodes with handlers that
+            // `{0,2}` reports as leaves, which are no values.
             return Ok(Walk {
                 prefix: Mib::empty(),
-                cur: Mib::empty(),
+                cur: Mib::new(&[libc::CTL_KERN])?,
                 leaf: None,
                 done: false,
             });
