@@ -400,6 +400,17 @@ pub mod ops {
     /// nix: `sendmsg` with `ControlMessage::ScmRights`, `recvmsg` into a
     /// reused `cmsg_space!` buffer, `ScmRights(Vec<RawFd>)`, `close`.
     pub fn fdpass_nix(s: &mut FdPass) -> bool {
+        fdpass_nix_as::<()>(s)
+    }
+
+    /// nix asking for the sender too, as bsd-net's `recvmsg` always does
+    /// (`recvmsg::<UnixAddr>`): the same kernel work as ours.
+    pub fn fdpass_nix_addr(s: &mut FdPass) -> bool {
+        fdpass_nix_as::<nix::sys::socket::UnixAddr>(s)
+    }
+
+    /// The nix round trip, receiving the sender as `A` (`()` for none).
+    fn fdpass_nix_as<A: nix::sys::socket::SockaddrLike + std::fmt::Debug>(s: &mut FdPass) -> bool {
         use nix::sys::socket::{self as ns, ControlMessage, ControlMessageOwned, MsgFlags as NixFlags};
         let fds = [s.passed.as_raw_fd()];
         let cm = [ControlMessage::ScmRights(&fds)];
@@ -415,7 +426,7 @@ pub mod ops {
             return false;
         }
         let mut iov = [IoSliceMut::new(&mut s.buf)];
-        let Ok(m) = ns::recvmsg::<()>(
+        let Ok(m) = ns::recvmsg::<A>(
             s.b.as_raw_fd(),
             &mut iov,
             Some(&mut s.nix_buf),
@@ -423,48 +434,7 @@ pub mod ops {
         ) else {
             return false;
         };
-        black_box(m.bytes);
-        let mut got = false;
-        if let Ok(cmsgs) = m.cmsgs() {
-            for c in cmsgs {
-                if let ControlMessageOwned::ScmRights(fds) = c {
-                    for fd in fds {
-                        got = true;
-                        let _ = nix::unistd::close(black_box(fd));
-                    }
-                }
-            }
-        }
-        got
-    }
-
-    /// nix asking for the sender too, as bsd-net's `recvmsg` always does
-    /// (`recvmsg::<UnixAddr>`): the same kernel work as ours.
-    pub fn fdpass_nix_addr(s: &mut FdPass) -> bool {
-        use nix::sys::socket::{self as ns, ControlMessage, ControlMessageOwned, MsgFlags as NixFlags, UnixAddr};
-        let fds = [s.passed.as_raw_fd()];
-        let cm = [ControlMessage::ScmRights(&fds)];
-        if ns::sendmsg::<()>(
-            s.a.as_raw_fd(),
-            &[IoSlice::new(&s.data)],
-            &cm,
-            NixFlags::MSG_NOSIGNAL,
-            None,
-        )
-        .is_err()
-        {
-            return false;
-        }
-        let mut iov = [IoSliceMut::new(&mut s.buf)];
-        let Ok(m) = ns::recvmsg::<UnixAddr>(
-            s.b.as_raw_fd(),
-            &mut iov,
-            Some(&mut s.nix_buf),
-            NixFlags::MSG_CMSG_CLOEXEC,
-        ) else {
-            return false;
-        };
-        black_box((m.bytes, m.address));
+        black_box((m.bytes, &m.address));
         let mut got = false;
         if let Ok(cmsgs) = m.cmsgs() {
             for c in cmsgs {
