@@ -133,6 +133,11 @@
 //! (see [`note`]).
 #![warn(missing_docs)]
 
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// Writes the per-platform man-page links of a call.
 macro_rules! man_links {
     ($name:literal, $linux:literal) => {
