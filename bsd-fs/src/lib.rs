@@ -63,6 +63,11 @@
 //!   Apple publishes the current pages only inside Xcode.
 #![warn(missing_docs)]
 
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// Links to a man page on each platform, for `# References` sections:
 /// `man_links!(section, freebsd, apple, netbsd, openbsd, dragonfly, linux)`
 /// with the page name on each.
