@@ -57,6 +57,11 @@
 //! `MAP_FIXED` mappings at chosen addresses.
 #![warn(missing_docs)]
 
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The `# References` section of a doc: man-page links for each platform.
 macro_rules! man_links {
     ($name:literal) => {
