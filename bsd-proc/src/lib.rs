@@ -52,6 +52,11 @@
 //! [`bsd_errno::retry_on_eintr`] to restart it.
 #![warn(missing_docs)]
 
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The `# References` list of a man page on every platform, or on one.
 macro_rules! man_links {
     ($name:ident($sec:literal)) => {
