@@ -96,6 +96,11 @@
 //!   [`Timeval`] (nanoseconds truncated).
 #![warn(missing_docs)]
 
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The `# References` links to sysctl(3) (sysctl(2) on OpenBSD; proc_sys(5)
 /// on Linux).
 macro_rules! man3 {
