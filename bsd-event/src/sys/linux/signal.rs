@@ -38,6 +38,17 @@ use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+/// The index under TAG_SPECIAL of the process-wide wake eventfd's reports.
+pub(super) const SPECIAL_SIGNAL: u32 = 0;
+
+/// What a signal knote keeps: the signal, and the process-wide count it
+/// has accounted for.
+#[derive(Debug)]
+pub(super) struct SignalKnote {
+    pub(super) sig: i32,
+    pub(super) seen: u64,
+}
+
 /// Signal numbers 1..NSIG.
 pub(super) const NSIG: usize = 65;
 

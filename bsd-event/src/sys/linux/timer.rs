@@ -3,12 +3,21 @@
 //! KQUEUE.md (FreeBSD's numbers) is accepted; `data` out counts the
 //! expirations read from the timerfd since the last delivery.
 
+use super::kevent::EV_ONESHOT;
+use super::os;
 use super::table::{encode, TAG_SLOT};
-use super::{epoll_ctl, EV_ONESHOT};
 use crate::layout::{self, Os};
 use bsd_errno::{check, Errno, Result};
 use core::time::Duration;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+/// What a timer knote keeps: its timerfd, and whether it is on the
+/// wall clock (a deadline).
+#[derive(Debug)]
+pub(super) struct TimerKnote {
+    pub(super) tfd: OwnedFd,
+    pub(super) abs: bool,
+}
 
 /// A timer request decoded: the period or deadline, absolute or not.
 #[derive(Clone, Copy, Debug)]
@@ -23,11 +32,20 @@ pub(super) fn spec(fflags: u32, data: i64) -> Result<Spec> {
     Ok(Spec { value, abs })
 }
 
-fn timespec(d: Duration) -> libc::timespec {
-    libc::timespec {
-        tv_sec: libc::time_t::try_from(d.as_secs()).unwrap_or(libc::time_t::MAX),
-        tv_nsec: libc::c_long::from(d.subsec_nanos() as i32),
-    }
+/// `d` as a timespec. A period too large for `time_t` (32-bit targets:
+/// over 68 years) saturates, which never fires in practice; a deadline
+/// past it (2038) is EOVERFLOW, never truncated to an earlier time.
+fn timespec(d: Duration, abs: bool) -> Result<libc::timespec> {
+    let secs = match libc::time_t::try_from(d.as_secs()) {
+        Ok(s) => s,
+        Err(_) if !abs => libc::time_t::MAX,
+        Err(_) => return Err(Errno::EOVERFLOW),
+    };
+    Ok(libc::timespec {
+        tv_sec: secs,
+        // Below 10^9: fits every c_long.
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    })
 }
 
 /// A new timerfd on the clock `abs` needs (wall clock for deadlines).
@@ -45,7 +63,7 @@ pub(super) fn create(abs: bool) -> Result<OwnedFd> {
 
 /// Puts the timerfd in the epoll, reporting for `slot`/`gen`.
 pub(super) fn register(ep: RawFd, tfd: &OwnedFd, slot: u32, gen: u32) -> Result<()> {
-    epoll_ctl(
+    os::epoll_ctl(
         ep,
         libc::EPOLL_CTL_ADD,
         tfd.as_raw_fd(),
@@ -62,11 +80,11 @@ pub(super) fn arm(tfd: &OwnedFd, spec: Spec, flags: u16) -> Result<()> {
     let periodic = !spec.abs && flags & EV_ONESHOT == 0;
     let its = libc::itimerspec {
         it_interval: if periodic {
-            timespec(value)
+            timespec(value, spec.abs)?
         } else {
-            timespec(Duration::ZERO)
+            timespec(Duration::ZERO, false)?
         },
-        it_value: timespec(value),
+        it_value: timespec(value, spec.abs)?,
     };
     let tflags = if spec.abs { libc::TFD_TIMER_ABSTIME } else { 0 };
     // SAFETY: `its` is a valid itimerspec; the old value is not wanted.
@@ -76,12 +94,5 @@ pub(super) fn arm(tfd: &OwnedFd, spec: Spec, flags: u16) -> Result<()> {
 
 /// Reads (and resets) the expiration count.
 pub(super) fn expirations(tfd: &OwnedFd) -> u64 {
-    let mut n: u64 = 0;
-    // SAFETY: reading 8 bytes into a live u64.
-    let r = unsafe { libc::read(tfd.as_raw_fd(), (&mut n as *mut u64).cast(), 8) };
-    if r == 8 {
-        n
-    } else {
-        0
-    }
+    os::counter_take(tfd.as_raw_fd())
 }
