@@ -31,9 +31,10 @@
 //! of an `EV_EOF` event is 0 here, and the error stays for the program's
 //! next call on the socket.
 
-use super::kevent::{EVFILT_READ, NOTE_LOWAT};
+use super::kevent::Eval;
+use super::kevent::{Count, EVFILT_READ, NOTE_LOWAT};
 use super::os;
-use super::table::{encode, Eval, IntMap, TAG_FD};
+use super::table::{encode, IntMap, TAG_FD};
 use bsd_errno::{Errno, Result};
 use std::os::fd::RawFd;
 
@@ -376,7 +377,8 @@ pub(super) fn eval(
     } else {
         eval_write(reg, fd, mask, lowat, exact)
     };
-    if recheck && matches!(ev, Eval::Ready { .. }) && mod_reg(ep, fd, reg).is_err() {
+    let ready = matches!(ev, Eval::Ready { .. } | Eval::ReadyCounted { .. });
+    if recheck && ready && mod_reg(ep, fd, reg).is_err() {
         // The number names another file now (closed and reused without
         // EV_DELETE): the knote died with the old one.
         return Eval::Stale;
@@ -390,6 +392,14 @@ fn eval_read(reg: &mut Reg, fd: RawFd, mask: u32, lowat: i64, exact: bool) -> Ev
         return Eval::NotReady;
     }
     let mut listener = false;
+    if exact && lowat == 0 && matches!(reg.class, Class::Counted | Class::Pipe | Class::Socket) {
+        // Counted when the program reads `data`.
+        return Eval::ReadyCounted {
+            count: Count::Readable,
+            fflags: 0,
+            eof,
+        };
+    }
     let data = if !exact {
         i64::from(mask & IN != 0)
     } else {
@@ -445,6 +455,17 @@ fn eval_write(reg: &mut Reg, fd: RawFd, mask: u32, lowat: i64, exact: bool) -> E
             Class::Socket => os::sockopt_int(fd, libc::SOL_SOCKET, libc::SO_SNDBUF).unwrap_or(0),
             _ => 0,
         };
+    }
+    if exact && lowat == 0 && !eof {
+        // Counted when the program reads `data`.
+        let count = match reg.class {
+            Class::Pipe => Some(Count::PipeRoom(reg.cap)),
+            Class::Socket => Some(Count::SocketRoom(reg.cap)),
+            _ => None,
+        };
+        if let Some(count) = count {
+            return Eval::ReadyCounted { count, fflags: 0, eof };
+        }
     }
     let data = if eof && reg.class == Class::Pipe {
         0

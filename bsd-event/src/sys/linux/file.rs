@@ -4,9 +4,9 @@
 //! ready is woken by an inotify watch when the file changes.
 
 use super::inotify::Inotify;
+use super::kevent::Eval;
 use super::kevent::{EVFILT_READ, NOTE_LOWAT};
 use super::os::{self, Stat};
-use super::table::Eval;
 use bsd_errno::Result;
 use std::os::fd::RawFd;
 

@@ -1,6 +1,15 @@
 //! The words of the Linux emulation: FreeBSD's `struct kevent` (without
 //! `ext`), which `KEvent` wraps on Linux, and FreeBSD's flag and note
 //! numbers, which the emulation uses as its public numbers.
+//!
+//! # Byte counts taken when read
+//! A READ or WRITE event on a pipe or socket carries its byte count
+//! *unread*: a flag bit no accessor shows marks it, and [`data`] asks the
+//! kernel (`FIONREAD`/`TIOCOUTQ`, one `ioctl`) when the program reads it.
+//! A program that never looks at `data` pays nothing for it; one that
+//! does gets the count at the moment it looks.
+
+use super::os;
 
 // FreeBSD's numbers, which the Linux emulation uses.
 pub(crate) const EV_ADD: u16 = 0x0001;
@@ -63,12 +72,93 @@ pub(crate) struct RawKevent {
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(core::mem::size_of::<RawKevent>() == crate::layout::Os::Linux.kevent_shape().size);
 
+/// The hidden flag of an event whose `data` is counted when read (never
+/// returned by [`flags`], never accepted from the caller).
+const COUNT_ON_READ: u16 = 0x0800;
+
+/// What a count-on-read event counts, in the top bits of its `data` word
+/// (the low 48 bits hold the buffer size for WRITE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Count {
+    /// Bytes readable (FIONREAD).
+    Readable,
+    /// Room in a pipe of `cap` bytes (cap − FIONREAD).
+    PipeRoom(i64),
+    /// Room in a socket send buffer of `cap` bytes (cap − TIOCOUTQ).
+    SocketRoom(i64),
+}
+
+const CAP_MASK: i64 = (1 << 48) - 1;
+
+impl Count {
+    fn encode(self) -> i64 {
+        match self {
+            Count::Readable => 0,
+            Count::PipeRoom(cap) => (1 << 48) | (cap & CAP_MASK),
+            Count::SocketRoom(cap) => (2 << 48) | (cap & CAP_MASK),
+        }
+    }
+
+    fn decode(word: i64) -> Count {
+        let cap = word & CAP_MASK;
+        match word >> 48 {
+            1 => Count::PipeRoom(cap),
+            2 => Count::SocketRoom(cap),
+            _ => Count::Readable,
+        }
+    }
+
+    /// The count now, for descriptor `ident` (0 if it is closed).
+    fn now(self, ident: usize) -> i64 {
+        let Ok(fd) = os::raw_fd(ident) else {
+            return 0;
+        };
+        match self {
+            Count::Readable => os::ioctl_int(fd, libc::FIONREAD).unwrap_or(0),
+            Count::PipeRoom(cap) => os::ioctl_int(fd, libc::FIONREAD).map_or(0, |q| (cap - q).max(0)),
+            Count::SocketRoom(cap) => os::ioctl_int(fd, libc::TIOCOUTQ).map_or(0, |q| (cap - q).max(0)),
+        }
+    }
+}
+
+/// An event from the queue whose `data` is `count`, taken when read.
+#[inline]
+pub(super) fn counted_on_read(
+    ident: usize,
+    filter: i16,
+    flags: u16,
+    fflags: u32,
+    count: Count,
+    udata: usize,
+) -> RawKevent {
+    RawKevent {
+        ident,
+        filter,
+        flags: flags | COUNT_ON_READ,
+        fflags,
+        data: count.encode(),
+        udata,
+    }
+}
+
+/// A change as the queue applies it: an event handed back as a change has
+/// its count taken now.
+#[inline]
+pub(super) fn as_change(k: &RawKevent) -> RawKevent {
+    let mut c = *k;
+    if c.flags & COUNT_ON_READ != 0 {
+        c.data = data(k);
+        c.flags &= !COUNT_ON_READ;
+    }
+    c
+}
+
 #[inline]
 pub(crate) fn make_kevent(ident: usize, filter: i16, flags: u16, fflags: u32, data: i64, udata: usize) -> RawKevent {
     RawKevent {
         ident,
         filter,
-        flags,
+        flags: flags & !COUNT_ON_READ,
         fflags,
         data,
         udata,
@@ -85,7 +175,7 @@ pub(crate) fn filter(k: &RawKevent) -> i16 {
 }
 #[inline]
 pub(crate) fn flags(k: &RawKevent) -> u16 {
-    k.flags
+    k.flags & !COUNT_ON_READ
 }
 #[inline]
 pub(crate) fn fflags(k: &RawKevent) -> u32 {
@@ -93,7 +183,11 @@ pub(crate) fn fflags(k: &RawKevent) -> u32 {
 }
 #[inline]
 pub(crate) fn data(k: &RawKevent) -> i64 {
-    k.data
+    if k.flags & COUNT_ON_READ == 0 {
+        k.data
+    } else {
+        Count::decode(k.data).now(k.ident)
+    }
 }
 #[inline]
 pub(crate) fn udata(k: &RawKevent) -> usize {
@@ -101,7 +195,7 @@ pub(crate) fn udata(k: &RawKevent) -> usize {
 }
 #[inline]
 pub(crate) fn set_flags(k: &mut RawKevent, v: u16) {
-    k.flags = v;
+    k.flags = (v & !COUNT_ON_READ) | (k.flags & COUNT_ON_READ);
 }
 #[inline]
 pub(crate) fn set_fflags(k: &mut RawKevent, v: u32) {
@@ -110,10 +204,30 @@ pub(crate) fn set_fflags(k: &mut RawKevent, v: u32) {
 #[inline]
 pub(crate) fn set_data(k: &mut RawKevent, v: i64) {
     k.data = v;
+    k.flags &= !COUNT_ON_READ;
 }
 #[inline]
 pub(crate) fn set_udata(k: &mut RawKevent, v: usize) {
     k.udata = v;
+}
+
+/// What evaluating a knote found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Eval {
+    Ready {
+        data: i64,
+        fflags: u32,
+        eof: bool,
+    },
+    /// Ready, with `data` counted when the program reads it.
+    ReadyCounted {
+        count: Count,
+        fflags: u32,
+        eof: bool,
+    },
+    NotReady,
+    /// Its descriptor was closed or now names another file: forget it.
+    Stale,
 }
 
 /// Whether `filter` is one the emulation implements.
@@ -158,5 +272,35 @@ mod tests {
         set_data(&mut k, i64::MAX);
         set_udata(&mut k, 0);
         assert_eq!((flags(&k), fflags(&k), data(&k), udata(&k)), (EV_EOF, 1, i64::MAX, 0));
+    }
+
+    #[test]
+    fn the_count_on_read_flag_never_shows_and_never_comes_in() {
+        let k = make_kevent(3, EVFILT_READ, EV_ADD | COUNT_ON_READ, 0, 5, 0);
+        assert_eq!(k.flags, EV_ADD, "not accepted from the caller");
+        assert_eq!(data(&k), 5);
+        let mut e = counted_on_read(usize::MAX, EVFILT_WRITE, EV_CLEAR, 0, Count::PipeRoom(4096), 1);
+        assert_eq!(flags(&e), EV_CLEAR, "not shown");
+        // The descriptor cannot exist: the count is 0, never a panic.
+        assert_eq!(data(&e), 0);
+        set_flags(&mut e, EV_DELETE);
+        assert_eq!(flags(&e), EV_DELETE);
+        assert_ne!(e.flags & COUNT_ON_READ, 0, "kept through set_flags");
+        let c = as_change(&e);
+        assert_eq!((c.flags, c.data), (EV_DELETE, 0));
+        set_data(&mut e, 9);
+        assert_eq!((flags(&e), data(&e)), (EV_DELETE, 9));
+    }
+
+    #[test]
+    fn counts_round_trip_through_the_data_word() {
+        for c in [
+            Count::Readable,
+            Count::PipeRoom(0),
+            Count::PipeRoom(65536),
+            Count::SocketRoom(CAP_MASK),
+        ] {
+            assert_eq!(Count::decode(c.encode()), c);
+        }
     }
 }

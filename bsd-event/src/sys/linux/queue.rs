@@ -35,7 +35,7 @@ use super::knote::Kind;
 use super::os;
 use super::proc_::{self, ProcKnote};
 use super::signal::{self, SignalKnote, SPECIAL_SIGNAL};
-use super::table::{decode, encode, Eval, Knote, Table, TAG_FD, TAG_SLOT, TAG_SPECIAL, TAG_WAKE};
+use super::table::{decode, encode, Knote, Table, TAG_FD, TAG_SLOT, TAG_SPECIAL, TAG_WAKE};
 use super::timer::{self, TimerKnote};
 use super::user::{self, UserKnote};
 use super::vnode;
@@ -44,7 +44,7 @@ use bsd_errno::{Errno, Result};
 use core::mem::MaybeUninit;
 use core::time::Duration;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -68,6 +68,8 @@ struct State {
     /// Whether the wake eventfd is readable (exactly while the pending
     /// queue is not empty).
     armed: bool,
+    /// Numbers the `kevent` calls (a knote is reported once per call).
+    calls: u32,
 }
 
 /// The emulated kqueue.
@@ -75,8 +77,6 @@ pub(crate) struct Kqueue {
     ep: OwnedFd,
     wake: OwnedFd,
     state: Mutex<State>,
-    /// Numbers the `kevent` calls (a knote is reported once per call).
-    calls: AtomicU32,
     /// Whether READ/WRITE `data` is counted (one ioctl per event).
     exact: AtomicBool,
     /// The fork generation at creation.
@@ -121,8 +121,8 @@ impl Kqueue {
                 signals: Vec::new(),
                 signal_registered: false,
                 armed: false,
+                calls: 0,
             }),
-            calls: AtomicU32::new(0),
             exact: AtomicBool::new(true),
             forks,
         })
@@ -172,7 +172,7 @@ impl Kqueue {
             let mut st = self.lock();
             let mut failed = None;
             for ch in changes {
-                let raw = ch.0;
+                let raw = as_change(&ch.0);
                 let r = self.apply(&mut st, &raw);
                 if r.is_ok() && raw.flags & EV_RECEIPT == 0 {
                     continue;
@@ -539,7 +539,8 @@ impl Kqueue {
 
     /// Waits for events and writes them into `out`.
     fn wait(&self, out: &mut [KEvent], timeout: Option<Duration>) -> Result<usize> {
-        let call = self.calls.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+        // This call's number, taken at its first look at the table.
+        let mut call = None;
         let poll_only = timeout == Some(Duration::ZERO);
         // A timeout too large to represent as an instant is no deadline.
         let deadline = match timeout {
@@ -570,6 +571,10 @@ impl Kqueue {
             let before = n;
             {
                 let mut st = self.lock();
+                let call = *call.get_or_insert_with(|| {
+                    st.calls = st.calls.wrapping_add(1);
+                    st.calls
+                });
                 for ev in buf.iter().take(got) {
                     // SAFETY: epoll_wait initialised the first `got` entries.
                     let ev = unsafe { ev.assume_init_read() };
@@ -715,8 +720,9 @@ impl Kqueue {
                 Kind::Vnode(_) => ready_if(kn.fflags != 0, 0, kn.fflags, false),
                 Kind::Attaching => Eval::NotReady,
             };
-            let (data, fflags, eof) = match ev {
-                Eval::Ready { data, fflags, eof } => (data, fflags, eof),
+            let (data, count, fflags, eof) = match ev {
+                Eval::Ready { data, fflags, eof } => (data, None, fflags, eof),
+                Eval::ReadyCounted { count, fflags, eof } => (0, Some(count), fflags, eof),
                 Eval::NotReady => continue,
                 Eval::Stale => {
                     self.forget(st, slot);
@@ -736,13 +742,9 @@ impl Kqueue {
             }
             kn.delivered = call;
             if let Some(o) = out.get_mut(n) {
-                *o = KEvent(RawKevent {
-                    ident: kn.ident,
-                    filter: kn.filter,
-                    flags,
-                    fflags,
-                    data,
-                    udata: kn.udata,
+                *o = KEvent(match count {
+                    None => make_kevent(kn.ident, kn.filter, flags, fflags, data, kn.udata),
+                    Some(c) => counted_on_read(kn.ident, kn.filter, flags, fflags, c, kn.udata),
                 });
                 n += 1;
             }

@@ -87,19 +87,6 @@ pub(super) fn decode(data: u64) -> (u64, u32, u32) {
     (data >> 62, ((data >> 32) & 0x3fff_ffff) as u32, data as u32)
 }
 
-/// What evaluating a knote found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Eval {
-    Ready {
-        data: i64,
-        fflags: u32,
-        eof: bool,
-    },
-    NotReady,
-    /// Its descriptor was closed or now names another file: forget it.
-    Stale,
-}
-
 /// Every knote of one kqueue.
 pub(super) struct Table<K> {
     slots: Vec<Slot<K>>,
