@@ -66,11 +66,16 @@ pub(crate) struct RawKevent {
     pub(super) udata: usize,
 }
 
-// On 64-bit Linux the layout is FreeBSD's (without `ext`); 32-bit Linux has
-// no kernel structure to match (the emulation owns the type), so only the
-// field types are fixed there.
-#[cfg(target_pointer_width = "64")]
-const _: () = assert!(core::mem::size_of::<RawKevent>() == crate::layout::Os::Linux.kevent_shape().size);
+// On 64-bit Linux the layout is FreeBSD's (without `ext`). 32-bit Linux
+// has no kernel structure to match (the emulation owns the type): there the
+// fields keep their widths (`data` stays 64-bit), `ident` and `udata`
+// shrink with the pointer, and the struct is never larger than FreeBSD's.
+const _: () = {
+    let size = core::mem::size_of::<RawKevent>();
+    let shape = crate::layout::Os::Linux.kevent_shape().size;
+    assert!(size <= shape);
+    assert!(core::mem::size_of::<usize>() != 8 || size == shape);
+};
 
 /// The hidden flag of an event whose `data` is counted when read (never
 /// returned by [`flags`], never accepted from the caller).
