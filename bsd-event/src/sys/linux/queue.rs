@@ -148,17 +148,29 @@ impl Kqueue {
         self.ep.as_raw_fd()
     }
 
-    /// Makes the wake eventfd readable exactly while knotes are pending.
+    /// Keeps the wake eventfd readable exactly while knotes are pending.
+    /// Returns whether the caller must make it readable, which it does
+    /// after releasing the lock ([`Kqueue::arm`]), so the thread it wakes
+    /// does not find the lock still held. A write that lands after the
+    /// queue emptied again is drained by the next report of it.
     #[inline]
-    fn sync_wake(&self, st: &mut State) {
+    #[must_use]
+    fn sync_wake(&self, st: &mut State) -> bool {
         let pending = st.table.queue_len() > 0;
-        if pending != st.armed {
-            if pending {
-                os::eventfd_add(self.wake.as_raw_fd());
-            } else {
-                os::counter_take(self.wake.as_raw_fd());
-            }
-            st.armed = pending;
+        if pending == st.armed {
+            return false;
+        }
+        st.armed = pending;
+        if !pending {
+            os::counter_take(self.wake.as_raw_fd());
+        }
+        pending
+    }
+
+    #[inline]
+    fn arm(&self, arm: bool) {
+        if arm {
+            os::eventfd_add(self.wake.as_raw_fd());
         }
     }
 
@@ -188,8 +200,9 @@ impl Kqueue {
                     break;
                 }
             }
-            self.sync_wake(&mut st);
+            let arm = self.sync_wake(&mut st);
             drop(st);
+            self.arm(arm);
             if let Some(e) = failed {
                 return Err(e);
             }
@@ -569,7 +582,7 @@ impl Kqueue {
                 Err(e) => return Err(e),
             };
             let before = n;
-            {
+            let arm = {
                 let mut st = self.lock();
                 let call = *call.get_or_insert_with(|| {
                     st.calls = st.calls.wrapping_add(1);
@@ -583,8 +596,9 @@ impl Kqueue {
                 if let Some(rest) = out.get_mut(n..) {
                     n += self.collect(&mut st, rest, call);
                 }
-                self.sync_wake(&mut st);
-            }
+                self.sync_wake(&mut st)
+            };
+            self.arm(arm);
             // A full batch with room left: more may be ready.
             more = got == room && n > before && n < out.len();
             if more {
@@ -640,10 +654,12 @@ impl Kqueue {
                 }
                 st.table.enqueue(index);
             }
-            TAG_WAKE => {
-                // Level-triggered: `sync_wake` resets it when the pending
-                // queue empties.
+            // Level-triggered: `sync_wake` resets it when the pending
+            // queue empties; a late write after that is drained here.
+            TAG_WAKE if !st.armed => {
+                os::counter_take(self.wake.as_raw_fd());
             }
+            TAG_WAKE => {}
             _ if index == SPECIAL_SIGNAL => {
                 // The process-wide eventfd is never read: epoll checks a
                 // report's readiness when it hands it out, so one kqueue
