@@ -396,7 +396,7 @@ impl Kqueue {
             _ => true,
         };
         if !alive {
-            return self.replace_dead(st, slot, ch);
+            return self.replace_dead(st, slot, ch, Errno::ENOENT);
         }
         let Some(kn) = st.table.get(slot) else {
             return Err(Errno::ENOENT);
@@ -462,7 +462,7 @@ impl Kqueue {
             let fd = os::raw_fd(ident)?;
             return match fd::update(&mut st.fds, ep, fd, filter, want) {
                 Ok(()) => Ok(()),
-                Err(Errno::ENOENT | Errno::EBADF) => self.replace_dead(st, slot, ch),
+                Err(e @ (Errno::ENOENT | Errno::EBADF)) => self.replace_dead(st, slot, ch, e),
                 Err(e) => Err(e),
             };
         }
@@ -472,13 +472,14 @@ impl Kqueue {
 
     /// A READ/WRITE knote whose descriptor was closed (or now names another
     /// file): it is gone, as close(2) removes it on a BSD. `EV_ADD` makes a
-    /// new one for the file the number names now; anything else is ENOENT.
-    fn replace_dead(&self, st: &mut State, slot: u32, ch: &RawKevent) -> Result<()> {
+    /// new one for the file the number names now; anything else fails
+    /// with `err` (EBADF: closed; ENOENT: another file).
+    fn replace_dead(&self, st: &mut State, slot: u32, ch: &RawKevent, err: Errno) -> Result<()> {
         self.forget(st, slot);
         if ch.flags & EV_ADD != 0 {
             self.attach(st, ch).map(|_| ())
         } else {
-            Err(Errno::ENOENT)
+            Err(err)
         }
     }
 
