@@ -612,3 +612,28 @@ fn huge_but_representable_timeouts_block() {
     blocks_until_triggered(Duration::from_secs(i64::MAX as u64));
     blocks_until_triggered(Duration::from_secs(u32::MAX as u64 + 1));
 }
+
+// No cap on the events one call returns.
+
+#[test]
+fn one_call_returns_as_many_events_as_the_buffer_holds() {
+    let kq = kq();
+    let pipes: Vec<_> = (0..100).map(|_| pipe()).collect();
+    let adds: Vec<KEvent> = pipes.iter().map(|(r, _)| KEvent::read(r).add()).collect();
+    kq.register(&adds).unwrap();
+    for (_, w) in &pipes {
+        write_bytes(w, 1);
+    }
+    // A buffer larger than what is ready: each ready knote once.
+    let mut out = vec![KEvent::zeroed(); 1000];
+    let n = kq.wait(&mut out, Some(SOON)).unwrap();
+    assert_eq!(n, 100);
+    let mut ids: Vec<usize> = out[..n].iter().map(KEvent::ident).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 100, "each knote once per call");
+    // A buffer smaller than what is ready (and larger than the 64 reports
+    // an earlier version read per call): full.
+    let mut small = vec![KEvent::zeroed(); 65];
+    assert_eq!(kq.wait(&mut small, Some(Duration::ZERO)).unwrap(), 65);
+}

@@ -701,8 +701,15 @@ impl Kqueue {
                 continue;
             }
             if kn.delivered == call {
-                // Already reported by this call: look again next time.
-                st.table.enqueue(slot);
+                // Already reported by this call: look again next time
+                // (a level-triggered registration reports it again anyway).
+                let lt = match (&kn.kind, os::raw_fd(kn.ident)) {
+                    (Kind::Fd(_), Ok(fd)) => !fd::needs_recheck(&st.fds, fd),
+                    _ => false,
+                };
+                if !lt {
+                    st.table.enqueue(slot);
+                }
                 continue;
             }
             let ev = match &mut kn.kind {
