@@ -128,6 +128,20 @@ fn modify_keeps_flags_receipt_still_answers_each_change() {
     assert_quiet(&kq, Filter::User, 3);
 }
 
+#[test]
+fn modify_keeps_flags_a_later_add_does_not_enable_a_disabled_knote() {
+    let kq = kq();
+    kq.register(&[KEvent::user(4).add().clear().disable()]).unwrap();
+    kq.register(&[KEvent::trigger(4, 0)]).unwrap();
+    assert_quiet(&kq, Filter::User, 4);
+    // EV_ADD again: udata changes, the knote stays disabled.
+    kq.register(&[KEvent::user(4).add().with_udata(6)]).unwrap();
+    assert_quiet(&kq, Filter::User, 4);
+    kq.register(&[KEvent::user(4).enable().with_udata(6)]).unwrap();
+    let ev = wait_for(&kq, Filter::User, 4, SOON).expect("held trigger after EV_ENABLE");
+    assert_eq!(ev.udata(), 6);
+}
+
 // 2. TIMER, SIGNAL and PROC get EV_CLEAR at attach.
 
 #[test]
