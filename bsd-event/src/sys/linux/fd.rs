@@ -11,8 +11,10 @@
 //! the kqueue's descriptor is readable exactly while it is ready. Otherwise
 //! it is **edge-triggered**: a report means new activity, a level knote
 //! that shares it is re-checked by the queue on the next call (one `poll`
-//! and one `EPOLL_CTL_MOD` proving the number still names the file).
-//! A disabled knote takes its interest out.
+//! and one `EPOLL_CTL_MOD` proving the number still names the file); until
+//! that call the kqueue's descriptor stays readable for it, even if the
+//! data was read meanwhile (the one case where that readability is not
+//! exact). A disabled knote takes its interest out.
 //!
 //! Adding costs one `epoll_ctl`; what kind of descriptor it is (for
 //! `data`) is learnt at the first evaluation that needs it and kept. An
