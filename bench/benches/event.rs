@@ -39,6 +39,47 @@ fn ten(c: &mut Criterion) {
     g.finish();
 }
 
+fn rotate(c: &mut Criterion) {
+    let mut g = c.benchmark_group("event: 1 ready of 1000, a different one each time");
+    let mut ours = ops::Rotate::ours(true).expect("setup");
+    g.bench_function("bsd-event", |b| b.iter(|| ours.op()));
+    let mut lazy = ops::Rotate::ours(false).expect("setup");
+    g.bench_function("bsd-event set_exact_data(false)", |b| b.iter(|| lazy.op()));
+    let mut data = ops::Rotate::ours_reading_data().expect("setup");
+    g.bench_function("bsd-event, reading data", |b| b.iter(|| data.op()));
+    let mut raw = ops::Rotate::raw().expect("setup");
+    g.bench_function("raw epoll_wait", |b| b.iter(|| raw.op()));
+    let mut mio = ops::Rotate::mio().expect("setup");
+    g.bench_function("mio", |b| b.iter(|| mio.op()));
+    g.finish();
+}
+
+fn hundred(c: &mut Criterion) {
+    let set = std::rc::Rc::new(ops::Shared::new(5000, 100).expect("setup"));
+    let mut g = c.benchmark_group("event: 100 ready of 10 000");
+    let mut ours = ops::Hundred::ours(&set, true).expect("setup");
+    g.bench_function("bsd-event", |b| b.iter(|| ours.op()));
+    let mut lazy = ops::Hundred::ours(&set, false).expect("setup");
+    g.bench_function("bsd-event set_exact_data(false)", |b| b.iter(|| lazy.op()));
+    let mut raw = ops::Hundred::raw(&set).expect("setup");
+    g.bench_function("raw epoll_wait", |b| b.iter(|| raw.op()));
+    let mut mio = ops::Hundred::mio(&set).expect("setup");
+    g.bench_function("mio", |b| b.iter(|| mio.op()));
+    g.finish();
+}
+
+fn churn(c: &mut Criterion) {
+    let mut g = c.benchmark_group("event: add then delete 1000 descriptors");
+    g.sample_size(20);
+    let mut ours = ops::Churn::ours().expect("setup");
+    g.bench_function("bsd-event (two changelists)", |b| b.iter(|| ours.op()));
+    let mut raw = ops::Churn::raw().expect("setup");
+    g.bench_function("raw epoll_ctl ADD+DEL", |b| b.iter(|| raw.op()));
+    let mut mio = ops::Churn::mio().expect("setup");
+    g.bench_function("mio register+deregister", |b| b.iter(|| mio.op()));
+    g.finish();
+}
+
 fn timer(c: &mut Criterion) {
     let mut g = c.benchmark_group("event: periodic 1 ms timer wake-up");
     g.sample_size(20);
@@ -73,5 +114,5 @@ fn ping_pong(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, single, ten, timer, wake, ping_pong);
+criterion_group!(benches, single, rotate, ten, hundred, churn, timer, wake, ping_pong);
 criterion_main!(benches);

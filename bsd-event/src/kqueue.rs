@@ -9,10 +9,14 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 ///
 /// `Send + Sync`: [`kevent`](Kqueue::kevent) takes `&self` and may be
 /// called from several threads at once (an event is delivered to exactly
-/// one of them). The descriptor ([`AsFd`]) is close-on-exec and becomes
-/// readable while events are pending, so a `Kqueue` can be nested in
-/// another event loop (`poll`, epoll, another kqueue). Dropping it closes
-/// it and everything it holds.
+/// one of them). The descriptor ([`AsFd`]) is close-on-exec and readable
+/// while a zero-timeout `kevent` would return an event, so a `Kqueue` can
+/// be nested in another event loop (`poll`, epoll, another kqueue).
+/// Dropping it closes it and everything it holds.
+///
+/// A queue is not inherited by a child made with `fork(2)`: in the child,
+/// every call fails with `EBADF` and nothing the child does touches the
+/// parent's events.
 ///
 /// # Platforms
 /// The BSDs and Apple: the kernel's kqueue. Linux: an emulation over epoll,
@@ -26,7 +30,7 @@ pub struct Kqueue {
 }
 
 impl Kqueue {
-    /// Creates a new, empty queue (the seed's `Kqueue()`).
+    /// Creates a new, empty queue (Go's `syscall.Kqueue`).
     ///
     /// # Errors
     /// `EMFILE`/`ENFILE` when out of descriptors, `ENOMEM`.
@@ -40,7 +44,7 @@ impl Kqueue {
 
     /// Applies `changes` in order, then waits up to `timeout` for events
     /// and writes them into `events`; returns the number of entries
-    /// written (the seed's `Kevent`).
+    /// written (Go's `syscall.Kevent`).
     ///
     /// - A change that fails, when `events` has room, writes an entry with
     ///   [`EvFlags::ERROR`](crate::EvFlags::ERROR) and the errno in `data`,
@@ -50,8 +54,10 @@ impl Kqueue {
     ///   writes such an entry (`data` 0 on success).
     /// - If any such entry was written, the call returns at once: pending
     ///   events come with the next call.
-    /// - `timeout`: `None` blocks, `Some(Duration::ZERO)` polls. An empty
-    ///   `events` never waits.
+    /// - `timeout`: `None` blocks, `Some(Duration::ZERO)` polls. A timeout
+    ///   too large to represent (`Duration::MAX`) blocks like `None`. An
+    ///   empty `events` never waits. One call returns as many events as
+    ///   `events` holds.
     ///
     /// # Platforms
     /// With no room left for a receipt, FreeBSD stops processing the
@@ -62,7 +68,7 @@ impl Kqueue {
     /// # Errors
     /// `EINTR` when a signal handler ran (the changes were applied);
     /// `EBADF`, `ENOENT`, `EINVAL`, `ESRCH`, … for a failing change when
-    /// `events` has no room for its error entry.
+    /// `events` has no room for its error entry; `EBADF` in a forked child.
     ///
     /// # Example
     /// ```
@@ -98,18 +104,20 @@ impl Kqueue {
     /// Whether `EVFILT_READ` and `EVFILT_WRITE` events carry exact byte
     /// counts in `data` (the default: `true`).
     ///
-    /// On Linux the count costs one `ioctl` (`FIONREAD`/`TIOCOUTQ`) per
-    /// delivered event — on a small machine about a quarter of a minimal
-    /// write, wait, read cycle. A program that never looks at `data` of
-    /// these filters can turn it off: an event that comes with a fresh
-    /// readiness report from the kernel then has `data` 1 ("at least one
-    /// byte"; like epoll, it can be stale if another thread read first).
-    /// End of file, `NOTE_LOWAT` (always counted) and every other filter
-    /// are unaffected.
+    /// On Linux a pipe's or socket's count costs one `ioctl`
+    /// (`FIONREAD`/`TIOCOUTQ`), which the emulation makes only when the
+    /// program reads [`KEvent::data`](crate::KEvent::data) of the event:
+    /// the count is the one at that moment (read it before reading from
+    /// the descriptor or closing it; a closed descriptor counts 0). Turned
+    /// off, `data` of such an event is 1 ("at least one byte"; like epoll,
+    /// it can be stale if another thread read first) and reading it costs
+    /// nothing. End of file, `NOTE_LOWAT` (always counted when the event
+    /// is collected), listening sockets, regular files and every other
+    /// filter are unaffected.
     ///
     /// # Platforms
-    /// On the BSDs and Apple the kernel always fills `data`; this does
-    /// nothing there.
+    /// On the BSDs and Apple the kernel always fills `data` when the event
+    /// is collected; this does nothing there.
     pub fn set_exact_data(&self, exact: bool) {
         self.inner.set_exact_data(exact);
     }

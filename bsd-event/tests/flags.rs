@@ -229,3 +229,31 @@ fn same_knote_in_two_kqueues_for_every_filter() {
         assert_eq!(c.wait(&b).expect("b").udata(), 2, "{}", c.name());
     }
 }
+
+#[test]
+fn returned_flags_never_carry_add_and_receipts_are_error_with_data_zero_for_every_filter() {
+    for c in Case::all("returned") {
+        let kq = kq();
+        let mut out = [KEvent::zeroed(); 2];
+        let ch = c.ev().add().clear().receipt().with_udata(7);
+        let n = kq.kevent(&[ch], &mut out, Some(Duration::ZERO)).unwrap();
+        assert_eq!(n, 1, "{}", c.name());
+        assert!(out[0].flags().contains(EvFlags::ERROR), "{}: {:?}", c.name(), out[0]);
+        // Apple ORs EV_ERROR into the change's flags instead.
+        #[cfg(not(target_vendor = "apple"))]
+        assert_eq!(out[0].flags(), EvFlags::ERROR, "{}: {:?}", c.name(), out[0]);
+        assert_eq!(out[0].data(), 0, "{}", c.name());
+        c.fire(&kq, 7);
+        let ev = c.wait(&kq).unwrap_or_else(|| panic!("{}: no event", c.name()));
+        assert!(!ev.flags().contains(EvFlags::ADD), "{}: {ev:?}", c.name());
+        assert!(!ev.flags().contains(EvFlags::ERROR), "{}: {ev:?}", c.name());
+        assert!(ev.flags().contains(EvFlags::CLEAR), "{}: {ev:?}", c.name());
+        // A receipt for a modification too.
+        let n = kq
+            .kevent(&[c.ev().add().receipt().with_udata(7)], &mut out, Some(Duration::ZERO))
+            .unwrap();
+        assert_eq!((n, out[0].error()), (1, Some(Ok(()))), "{}", c.name());
+        #[cfg(not(target_vendor = "apple"))]
+        assert_eq!(out[0].flags(), EvFlags::ERROR, "{}: {:?}", c.name(), out[0]);
+    }
+}

@@ -108,7 +108,8 @@ fn tcp_listener_connection_and_peer_close() {
     let c2 = TcpStream::connect(l.local_addr().unwrap()).unwrap();
     let c3 = TcpStream::connect(l.local_addr().unwrap()).unwrap();
     // `data` counts the pending connections (Linux: from TCP_INFO).
-    loop {
+    for round in 0.. {
+        assert!(round < 10_000, "never saw 3 pending connections");
         let ev = wait_for(&kq, Filter::Read, lid, SOON).expect("pending connections");
         assert!((1..=3).contains(&ev.data()), "{ev:?}");
         if ev.data() == 3 {

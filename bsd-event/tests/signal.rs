@@ -225,3 +225,39 @@ fn invalid_signal_numbers_are_einval() {
         );
     }
 }
+
+/// Blocks (`how` = SIG_BLOCK) or unblocks `sig` in the calling thread.
+fn block(sig: i32, how: libc::c_int) {
+    // SAFETY: building a one-signal set and changing this thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, sig);
+        assert_eq!(libc::pthread_sigmask(how, &set, std::ptr::null_mut()), 0);
+    }
+}
+
+/// FreeBSD counts a signal when it is sent, even while the receiving
+/// thread blocks it. Linux gives a program's handler no sign of a blocked
+/// signal, and the crate never dequeues one, so there it is counted when
+/// the thread unblocks it (documented in the crate).
+#[test]
+fn signal_sent_while_blocked_is_counted_once() {
+    in_child("signal_sent_while_blocked_is_counted_once", || {
+        set_disposition(libc::SIGUSR1, libc::SIG_IGN);
+        let kq = kq();
+        kq.register(&[KEvent::signal(libc::SIGUSR1).add()]).unwrap();
+        block(libc::SIGUSR1, libc::SIG_BLOCK);
+        // SAFETY: signalling the calling thread.
+        assert_eq!(unsafe { libc::pthread_kill(libc::pthread_self(), libc::SIGUSR1) }, 0);
+        #[cfg(not(target_os = "linux"))]
+        assert_eq!(count_until(&kq, libc::SIGUSR1, 1), 1, "counted at send time");
+        #[cfg(target_os = "linux")]
+        assert_quiet(&kq, Filter::Signal, libc::SIGUSR1 as usize);
+        block(libc::SIGUSR1, libc::SIG_UNBLOCK);
+        #[cfg(target_os = "linux")]
+        assert_eq!(count_until(&kq, libc::SIGUSR1, 1), 1, "counted when unblocked");
+        // Either way: once.
+        assert_quiet(&kq, Filter::Signal, libc::SIGUSR1 as usize);
+    });
+}

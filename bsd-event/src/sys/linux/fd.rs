@@ -1,26 +1,46 @@
-//! EVFILT_READ and EVFILT_WRITE.
+//! EVFILT_READ and EVFILT_WRITE on descriptors epoll can watch (pipes,
+//! FIFOs, sockets, terminals, eventfds, …): their one shared epoll
+//! registration and what a report means.
 //!
-//! Each descriptor has one epoll registration carrying the union of the
-//! read and write interest, edge-triggered; the level semantics of kqueue
-//! come from keeping a delivered knote on the queue and re-evaluating it
-//! on the next scan (as the BSD kernels do), which costs nothing on the
-//! path where a fresh epoll report arrived.
+//! # One registration per descriptor
+//! The read and the write knote of a descriptor share one registration
+//! carrying the union of their interest. It is **level-triggered** when
+//! every knote watching is level-triggered (no CLEAR, DISPATCH, ONESHOT or
+//! NOTE_LOWAT): epoll then re-reports a descriptor that is still ready on
+//! every call, so a delivered level knote costs nothing to re-check and
+//! the kqueue's descriptor is readable exactly while it is ready. Otherwise
+//! it is **edge-triggered**: a report means new activity, a level knote
+//! that shares it is re-checked by the queue on the next call (one `poll`
+//! and one `EPOLL_CTL_MOD` proving the number still names the file); until
+//! that call the kqueue's descriptor stays readable for it, even if the
+//! data was read meanwhile (the one case where that readability is not
+//! exact). A disabled knote takes its interest out.
 //!
-//! Edge-triggering is also what makes a descriptor closed without
-//! EV_DELETE harmless: a stale registration (the old file kept alive by a
-//! `dup` or a child) reports only on new activity of the old file, with a
-//! generation the table no longer has; and a re-check without a fresh
-//! report first proves with `EPOLL_CTL_MOD` that the number still names
-//! the registered file (ENOENT/EBADF otherwise: the knote is dropped, as
-//! close(2) would have dropped it on a BSD).
+//! Adding costs one `epoll_ctl`; what kind of descriptor it is (for
+//! `data`) is learnt at the first evaluation that needs it and kept. An
+//! event's byte count is taken when the program reads `data` (see
+//! `kevent.rs`), so delivering an event costs no system call; a
+//! low-water mark is compared when the event is collected.
 //!
-//! Regular files and directories cannot be in epoll: their knotes are
-//! evaluated on each scan (`data` = size − offset), and a READ knote that
-//! is not ready is woken by an inotify watch when the file changes.
+//! # Descriptors closed without EV_DELETE
+//! Epoll forgets a registration when the file is closed everywhere, so a
+//! closed descriptor's knote goes quiet. Re-adding the number registers
+//! the new file afresh (`EPOLL_CTL_MOD` fails for a file that is not the
+//! registered one). If the old file is still open elsewhere (a `dup`, a
+//! child) its registration stays in epoll, and its reports still carry
+//! the old knote's generation until the number is re-added.
+//!
+//! # The socket error
+//! Linux has no way to read a socket's pending error without clearing it
+//! (`SO_ERROR` and every `recv`, `MSG_PEEK` included, take it), so `fflags`
+//! of an `EV_EOF` event is 0 here, and the error stays for the program's
+//! next call on the socket.
 
-use super::table::{encode, FdKind, FdReg, Kind, Knote, State, F, TAG_FD};
-use super::{epoll_ctl, Eval};
-use bsd_errno::{check, Errno, Result};
+use super::kevent::Eval;
+use super::kevent::{Count, EVFILT_READ, NOTE_LOWAT};
+use super::os;
+use super::table::{encode, IntMap, TAG_FD};
+use bsd_errno::{Errno, Result};
 use std::os::fd::RawFd;
 
 const IN: u32 = libc::EPOLLIN as u32;
@@ -30,372 +50,470 @@ const HUP: u32 = libc::EPOLLHUP as u32;
 const ERR: u32 = libc::EPOLLERR as u32;
 const ET: u32 = libc::EPOLLET as u32;
 
-fn interest(f: F) -> u32 {
-    if f == F::Read {
-        IN | RDHUP
-    } else {
-        OUT
+/// What a READ/WRITE knote keeps: the epoll reports since it was last
+/// evaluated (0: none, so an evaluation must ask the descriptor).
+#[derive(Debug, Default)]
+pub(super) struct FdKnote {
+    pub(super) fresh: u32,
+}
+
+/// How a knote wants its descriptor registered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Want {
+    None,
+    Level,
+    Edge,
+}
+
+impl Want {
+    /// `edge`: the knote is CLEAR, DISPATCH, ONESHOT or has a low-water
+    /// mark (a level registration would report it while it must not fire).
+    pub(super) fn of(enabled: bool, edge: bool, sfflags: u32) -> Want {
+        if !enabled {
+            Want::None
+        } else if edge || sfflags & NOTE_LOWAT != 0 {
+            Want::Edge
+        } else {
+            Want::Level
+        }
     }
 }
 
-pub(super) fn raw_fd(ident: usize) -> Result<RawFd> {
-    RawFd::try_from(ident).map_err(|_| Errno::EBADF)
+/// What kind of descriptor it is, learnt when `data` first needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Unknown,
+    /// FIONREAD counts its bytes (a pipe or socket, kind not yet needed).
+    Counted,
+    Pipe,
+    Socket,
+    /// A listening socket; `tcp`: TCP_INFO tells the accept queue.
+    Listener {
+        tcp: bool,
+    },
+    Other,
 }
 
-pub(super) fn fstat(fd: RawFd) -> Result<libc::stat> {
-    // SAFETY: all-zero is a valid stat buffer.
-    let mut st: libc::stat = unsafe { core::mem::zeroed() };
-    // SAFETY: `st` is writable; fstat reads no memory of ours.
-    check(unsafe { libc::fstat(fd, &mut st) })?;
-    Ok(st)
+/// The one epoll registration of a descriptor.
+#[derive(Clone, Copy, Debug)]
+struct Reg {
+    /// Generation of this registration (0: none).
+    gen: u32,
+    /// Slot + 1 of the read and write knotes (0: none).
+    read: u32,
+    write: u32,
+    rwant: Want,
+    wwant: Want,
+    class: Class,
+    /// Pipe size or socket send buffer, for EVFILT_WRITE's `data`.
+    cap: i64,
 }
 
-fn ioctl_int(fd: RawFd, req: libc::Ioctl) -> Result<i64> {
-    let mut n: libc::c_int = 0;
-    // SAFETY: FIONREAD/TIOCOUTQ write one int to the pointer.
-    check(unsafe { libc::ioctl(fd, req, &mut n) })?;
-    Ok(i64::from(n))
-}
+impl Reg {
+    const NONE: Reg = Reg {
+        gen: 0,
+        read: 0,
+        write: 0,
+        rwant: Want::None,
+        wwant: Want::None,
+        class: Class::Unknown,
+        cap: 0,
+    };
 
-fn sockopt_int(fd: RawFd, opt: libc::c_int) -> Result<i64> {
-    let mut v: libc::c_int = 0;
-    let mut len = core::mem::size_of::<libc::c_int>() as libc::socklen_t;
-    // SAFETY: `v` and `len` are writable and describe an int.
-    check(unsafe { libc::getsockopt(fd, libc::SOL_SOCKET, opt, (&mut v as *mut libc::c_int).cast(), &mut len) })?;
-    Ok(i64::from(v))
-}
-
-/// Polls one descriptor's current readiness (for re-checks of kinds whose
-/// level cannot be computed otherwise).
-fn poll_now(fd: RawFd, events: i16) -> Result<i16> {
-    let mut p = libc::pollfd { fd, events, revents: 0 };
-    // SAFETY: one valid pollfd, zero timeout.
-    check(unsafe { libc::poll(&mut p, 1, 0) })?;
-    if p.revents & libc::POLLNVAL != 0 {
-        return Err(Errno::EBADF);
+    fn events(&self) -> u32 {
+        let mut ev = 0;
+        if self.rwant != Want::None {
+            ev |= IN | RDHUP;
+        }
+        if self.wwant != Want::None {
+            ev |= OUT;
+        }
+        let level = self.rwant == Want::Level || self.wwant == Want::Level;
+        let edge = self.rwant == Want::Edge || self.wwant == Want::Edge;
+        if edge || !level {
+            // Also when nothing is wanted: ERR/HUP, always reported, then
+            // come once instead of on every call.
+            ev |= ET;
+        }
+        ev
     }
-    Ok(p.revents)
+
+    fn set(&mut self, filter: i16, slot1: u32, want: Want) {
+        if filter == EVFILT_READ {
+            self.read = slot1;
+            self.rwant = want;
+        } else {
+            self.write = slot1;
+            self.wwant = want;
+        }
+    }
 }
 
-/// Adds a READ or WRITE knote for descriptor `ch.ident`.
-pub(super) fn attach(st: &mut State, ep: RawFd, kn: Knote) -> Result<u32> {
-    let fd = raw_fd(kn.ident)?;
-    let s = fstat(fd)?;
-    let fmt = s.st_mode & libc::S_IFMT;
-    if fmt == libc::S_IFDIR {
-        return attach_file(st, ep, kn, fd, &s);
+/// Descriptor numbers below this index the dense table.
+const DENSE: usize = 1 << 16;
+
+/// The registrations of one kqueue, by descriptor number (dense below
+/// [`DENSE`], so one huge number cannot make a huge table).
+#[derive(Default)]
+pub(super) struct Regs {
+    dense: Vec<Reg>,
+    sparse: IntMap<i32, Reg>,
+}
+
+impl Regs {
+    #[inline]
+    fn get(&self, fd: RawFd) -> Option<&Reg> {
+        let i = usize::try_from(fd).ok()?;
+        let r = if i < DENSE {
+            self.dense.get(i)
+        } else {
+            self.sparse.get(&fd)
+        };
+        r.filter(|r| r.gen != 0)
     }
-    // Regular files are refused by epoll (EPERM, handled below); trying
-    // first keeps anonymous inodes (eventfd, epoll, …) that a kernel may
-    // label S_IFREG working.
-    let filter = kn.filter;
-    // An existing registration of this number (the other filter's knote).
-    let existing = st.fd_reg(fd).copied().filter(|r| r.gen != 0);
-    if let Some(reg) = existing {
-        let events = reg.events | interest(filter);
-        match epoll_ctl(
-            ep,
-            libc::EPOLL_CTL_MOD,
-            fd,
-            events | ET,
-            encode(TAG_FD, fd as u32, reg.gen),
-        ) {
+
+    #[inline]
+    fn get_mut(&mut self, fd: RawFd) -> Option<&mut Reg> {
+        let i = usize::try_from(fd).ok()?;
+        let r = if i < DENSE {
+            self.dense.get_mut(i)
+        } else {
+            self.sparse.get_mut(&fd)
+        };
+        r.filter(|r| r.gen != 0)
+    }
+
+    fn put(&mut self, fd: RawFd, reg: Reg) {
+        let Ok(i) = usize::try_from(fd) else {
+            return;
+        };
+        if i < DENSE {
+            if i >= self.dense.len() {
+                self.dense.resize(i + 1, Reg::NONE);
+            }
+            if let Some(r) = self.dense.get_mut(i) {
+                *r = reg;
+            }
+        } else {
+            self.sparse.insert(fd, reg);
+        }
+    }
+
+    fn clear(&mut self, fd: RawFd) {
+        if usize::try_from(fd).is_ok_and(|i| i >= DENSE) {
+            self.sparse.remove(&fd);
+        } else if let Some(r) = self.get_mut(fd) {
+            *r = Reg::NONE;
+        }
+    }
+}
+
+/// Knotes (slot + 1, 0: none) that died with a descriptor's old file.
+pub(super) type Dead = [u32; 2];
+
+/// How a new READ/WRITE knote was placed.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Placed {
+    /// In epoll; `dead`: knotes of a file the number no longer names.
+    Epoll { dead: Dead },
+    /// Epoll refuses the descriptor (a regular file, a directory): the
+    /// caller watches it as a file.
+    NotPollable,
+}
+
+fn mod_reg(ep: RawFd, fd: RawFd, reg: &Reg) -> Result<()> {
+    os::epoll_ctl(
+        ep,
+        libc::EPOLL_CTL_MOD,
+        fd,
+        reg.events(),
+        encode(TAG_FD, fd as u32, reg.gen),
+    )
+}
+
+/// Registers knote `slot` for `filter` on descriptor `fd`.
+pub(super) fn attach(
+    regs: &mut Regs,
+    ep: RawFd,
+    gen: u32,
+    fd: RawFd,
+    filter: i16,
+    want: Want,
+    slot: u32,
+) -> Result<Placed> {
+    let mut dead = [0, 0];
+    if let Some(old) = regs.get(fd).copied() {
+        let mut reg = old;
+        reg.set(filter, slot + 1, want);
+        match mod_reg(ep, fd, &reg) {
             Ok(()) => {
-                let slot = st.alloc(kn);
-                if let Some(r) = st.fd_reg(fd) {
-                    r.events = events;
-                    set_slot(r, filter, slot + 1);
-                }
-                return Ok(slot);
+                regs.put(fd, reg);
+                return Ok(Placed::Epoll { dead });
             }
             // The number names another file now (or none): the old
             // knotes went with the old file, as close(2) does on a BSD.
-            Err(Errno::ENOENT) | Err(Errno::EBADF) => drop_fd(st, fd),
+            Err(Errno::ENOENT | Errno::EBADF) => dead = forget(regs, fd),
             Err(e) => return Err(e),
         }
     }
-    let (kind, cap) = classify(fd, fmt);
-    let gen = st.gen();
-    let events = interest(filter);
+    let mut reg = Reg::NONE;
+    reg.gen = gen;
+    reg.set(filter, slot + 1, want);
     let data = encode(TAG_FD, fd as u32, gen);
-    match epoll_ctl(ep, libc::EPOLL_CTL_ADD, fd, events | ET, data) {
+    match os::epoll_ctl(ep, libc::EPOLL_CTL_ADD, fd, reg.events(), data) {
         Ok(()) => {}
-        // Registered behind the table's back (someone used the raw epoll
-        // descriptor): take the registration over.
-        Err(Errno::EEXIST) => epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, events | ET, data)?,
-        // Something epoll cannot watch (a device without poll): always
-        // ready, like a file.
-        Err(Errno::EPERM) => return attach_file(st, ep, kn, fd, &s),
+        // Registered behind the table's back (someone used the epoll
+        // descriptor directly): take the registration over.
+        Err(Errno::EEXIST) => os::epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, reg.events(), data)?,
+        Err(Errno::EPERM) => return Ok(Placed::NotPollable),
         Err(e) => return Err(e),
     }
-    let slot = st.alloc(kn);
-    if let Some(r) = st.fd_reg_grow(fd) {
-        *r = FdReg {
-            gen,
-            read: 0,
-            write: 0,
-            events,
-            kind,
-            cap,
-            dev: s.st_dev,
-            ino: s.st_ino,
-        };
-        set_slot(r, filter, slot + 1);
-    }
-    Ok(slot)
+    regs.put(fd, reg);
+    Ok(Placed::Epoll { dead })
 }
 
-fn set_slot(r: &mut FdReg, f: F, v: u32) {
-    if f == F::Read {
-        r.read = v;
-    } else {
-        r.write = v;
-    }
-}
-
-fn classify(fd: RawFd, fmt: libc::mode_t) -> (FdKind, i64) {
-    if fmt == libc::S_IFIFO {
-        // SAFETY: F_GETPIPE_SZ takes no pointer.
-        let cap = unsafe { libc::fcntl(fd, libc::F_GETPIPE_SZ) };
-        (FdKind::Pipe, i64::from(cap.max(0)))
-    } else if fmt == libc::S_IFSOCK {
-        if sockopt_int(fd, libc::SO_ACCEPTCONN).unwrap_or(0) != 0 {
-            let tcp = sockopt_int(fd, libc::SO_PROTOCOL).is_ok_and(|p| p == i64::from(libc::IPPROTO_TCP));
-            (FdKind::Listener { tcp }, 0)
-        } else {
-            (FdKind::Socket, sockopt_int(fd, libc::SO_SNDBUF).unwrap_or(0))
-        }
-    } else {
-        (FdKind::Other, 0)
-    }
-}
-
-fn attach_file(st: &mut State, ep: RawFd, mut kn: Knote, fd: RawFd, s: &libc::stat) -> Result<u32> {
-    let wd = if kn.filter == F::Read {
-        super::vnode::watch(st, ep, fd)?
-    } else {
-        -1
+/// Changes how knote `filter` of `fd` is registered and re-arms the
+/// registration (an edge-triggered one reports again if ready).
+/// `Err(ENOENT/EBADF)`: the number no longer names the registered file.
+pub(super) fn update(regs: &mut Regs, ep: RawFd, fd: RawFd, filter: i16, want: Want) -> Result<()> {
+    let Some(mut reg) = regs.get(fd).copied() else {
+        return Err(Errno::ENOENT);
     };
-    kn.kind = Kind::File {
-        dev: s.st_dev,
-        ino: s.st_ino,
-        wd,
+    let slot1 = if filter == EVFILT_READ { reg.read } else { reg.write };
+    reg.set(filter, slot1, want);
+    mod_reg(ep, fd, &reg)?;
+    regs.put(fd, reg);
+    Ok(())
+}
+
+/// Removes knote `filter` of `fd`. `Err(ENOENT/EBADF)`: the number no
+/// longer names the registered file (its knotes are gone: see [`forget`]).
+pub(super) fn detach(regs: &mut Regs, ep: RawFd, fd: RawFd, filter: i16) -> Result<()> {
+    let Some(mut reg) = regs.get(fd).copied() else {
+        return Ok(());
     };
-    let slot = st.alloc(kn);
-    if wd >= 0 {
-        super::vnode::add_watcher(st, wd, slot);
-    }
-    // Files are evaluated on each scan: look at it now.
-    st.enqueue(slot);
-    Ok(slot)
-}
-
-/// What `detach` needs to know of a READ/WRITE knote.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct FdInfo {
-    pub(super) ident: usize,
-    pub(super) filter: F,
-    /// `(wd, dev, ino)` of a file knote.
-    pub(super) file: Option<(i32, u64, u64)>,
-}
-
-impl FdInfo {
-    pub(super) fn of(kn: &Knote) -> FdInfo {
-        FdInfo {
-            ident: kn.ident,
-            filter: kn.filter,
-            file: match kn.kind {
-                Kind::File { wd, dev, ino } => Some((wd, dev, ino)),
-                _ => None,
-            },
-        }
-    }
-}
-
-/// Removes a READ/WRITE knote's interest from its descriptor's
-/// registration. `Err(ENOENT/EBADF)`: the descriptor no longer names the
-/// registered file (its knotes are gone).
-pub(super) fn detach(st: &mut State, ep: RawFd, slot: u32, kn: FdInfo) -> Result<()> {
-    let fd = raw_fd(kn.ident)?;
-    match kn.file {
-        Some((wd, dev, ino)) => {
-            super::vnode::unwatch(st, wd, slot);
-            // A descriptor closed since (or reused) makes the knote vanish.
-            let s = fstat(fd)?;
-            if (s.st_dev, s.st_ino) != (dev, ino) {
-                return Err(Errno::ENOENT);
-            }
-            Ok(())
-        }
-        None => {
-            let Some(reg) = st.fd_reg(fd).copied().filter(|r| r.gen != 0) else {
-                return Ok(());
-            };
-            let events = reg.events & !interest(kn.filter);
-            let res = if events & (IN | OUT) == 0 {
-                epoll_ctl(ep, libc::EPOLL_CTL_DEL, fd, 0, 0)
-            } else {
-                epoll_ctl(
-                    ep,
-                    libc::EPOLL_CTL_MOD,
-                    fd,
-                    events | ET,
-                    encode(TAG_FD, fd as u32, reg.gen),
-                )
-            };
-            match res {
-                Ok(()) => {
-                    let mut empty = false;
-                    if let Some(r) = st.fd_reg(fd) {
-                        set_slot(r, kn.filter, 0);
-                        r.events = events;
-                        empty = r.read == 0 && r.write == 0;
-                    }
-                    if empty {
-                        st.fd_reg_clear(fd);
-                    }
-                    Ok(())
-                }
-                Err(e @ (Errno::ENOENT | Errno::EBADF)) => {
-                    drop_fd(st, fd);
-                    Err(e)
-                }
-                Err(e) => Err(e),
-            }
-        }
-    }
-}
-
-/// Forgets every knote of descriptor `fd` (it was closed or reused):
-/// nothing is said to epoll, whose registration went with the old file or
-/// carries a generation nobody has any more.
-pub(super) fn drop_fd(st: &mut State, fd: RawFd) {
-    let Some(reg) = st.fd_reg_copy(fd) else {
-        return;
+    reg.set(filter, 0, Want::None);
+    let r = if reg.read == 0 && reg.write == 0 {
+        os::epoll_ctl(ep, libc::EPOLL_CTL_DEL, fd, 0, 0)
+    } else {
+        mod_reg(ep, fd, &reg)
     };
-    st.fd_reg_clear(fd);
-    for s in [reg.read, reg.write] {
-        if s != 0 {
-            st.release(s - 1);
-        }
+    r?;
+    if reg.read == 0 && reg.write == 0 {
+        regs.clear(fd);
+    } else {
+        regs.put(fd, reg);
     }
+    Ok(())
 }
 
-/// Routes one epoll report for descriptor `fd` to its knotes.
+/// Forgets the registration of `fd` (its file went away) and returns its
+/// knotes. Nothing is said to epoll, whose registration went with the old
+/// file or carries a generation nobody has any more.
+pub(super) fn forget(regs: &mut Regs, fd: RawFd) -> Dead {
+    let Some(reg) = regs.get(fd).copied() else {
+        return [0, 0];
+    };
+    regs.clear(fd);
+    [reg.read, reg.write]
+}
+
+/// The knotes (slot + 1, 0: none) a report for `fd` with `gen` is for.
 #[inline]
-pub(super) fn on_report(st: &mut State, fd: u32, gen: u32, mask: u32) {
-    let Some(reg) = st.fd_reg_copy(fd as i32) else {
-        return;
-    };
-    if reg.gen != gen {
-        return; // a registration that is no longer ours
-    }
-    for s in [reg.read, reg.write] {
-        if s == 0 {
-            continue;
-        }
-        let slot = s - 1;
-        if let Some(kn) = st.knote(slot) {
-            if let Kind::Fd { fresh } = &mut kn.kind {
-                *fresh |= mask;
-            }
-            if kn.enabled {
-                st.enqueue(slot);
-            }
-        }
+pub(super) fn route(regs: &Regs, fd: u32, gen: u32) -> Option<[u32; 2]> {
+    let reg = regs.get(fd as RawFd)?;
+    (reg.gen == gen).then_some([reg.read, reg.write])
+}
+
+/// Whether a delivered level knote of `fd` must be re-checked by the
+/// queue: its registration is edge-triggered, so epoll will not say.
+#[inline]
+pub(super) fn needs_recheck(regs: &Regs, fd: RawFd) -> bool {
+    regs.get(fd).is_some_and(|r| r.events() & ET != 0)
+}
+
+/// The low-water mark a knote's input asks for (0: none).
+#[inline]
+pub(super) fn lowat(sfflags: u32, sdata: i64) -> i64 {
+    if sfflags & NOTE_LOWAT != 0 {
+        sdata.max(1)
+    } else {
+        0
     }
 }
 
-/// Evaluates a queued READ/WRITE knote: is it ready, with what `data`.
+/// Evaluates a READ or WRITE knote: is it ready, with what `data`.
 ///
-/// With `exact` false, an event that comes with a fresh epoll report skips
-/// the `ioctl` that counts bytes and reports `data` 1 (see
-/// `Kqueue::set_exact_data`).
-pub(super) fn eval(st: &mut State, ep: RawFd, slot: u32, exact: bool) -> Eval {
-    let Some(kn) = st.knote(slot) else {
-        return Eval::NotReady;
-    };
-    let Ok(fd) = raw_fd(kn.ident) else {
+/// `exact` false: `data` of an event that comes with an epoll report is 1
+/// ("at least one byte"), without the `ioctl` that counts. NOTE_LOWAT
+/// always counts.
+#[inline]
+pub(super) fn eval(
+    regs: &mut Regs,
+    ep: RawFd,
+    fd: RawFd,
+    filter: i16,
+    kn: &mut FdKnote,
+    lowat: i64,
+    exact: bool,
+) -> Eval {
+    let Some(reg) = regs.get_mut(fd) else {
         return Eval::Stale;
     };
-    match kn.kind {
-        Kind::File { dev, ino, .. } => eval_file(kn, fd, dev, ino),
-        Kind::Fd { fresh } => {
-            if let Kind::Fd { fresh } = &mut kn.kind {
-                *fresh = 0;
-            }
-            let filter = kn.filter;
-            let lowat = if kn.sfflags & super::NOTE_LOWAT != 0 {
-                kn.sdata.max(1)
-            } else {
-                1
-            };
-            let Some(reg) = st.fd_reg_copy(fd).filter(|r| r.gen != 0) else {
-                return Eval::Stale;
-            };
-            let Some(kn) = st.knote(slot) else {
-                return Eval::NotReady;
-            };
-            // NOTE_LOWAT needs the count whatever the caller asked.
-            let exact = exact || kn.sfflags & super::NOTE_LOWAT != 0;
-            let ev = if filter == F::Read {
-                eval_read(kn, fd, &reg, fresh, lowat, exact)
-            } else {
-                eval_write(kn, fd, &reg, fresh, exact)
-            };
-            if fresh == 0 && matches!(ev, Eval::Ready { .. }) && !same_file(ep, fd, &reg) {
-                // No report since the last look, and the number names
-                // another file now (closed and reused without EV_DELETE).
-                return Eval::Stale;
-            }
-            ev
-        }
-        _ => Eval::NotReady,
-    }
-}
-
-/// Whether `fd` still names the file registered as `reg`. Pipes and
-/// sockets have unique inode numbers: `fstat` answers without side
-/// effects. Anonymous inodes (eventfd, timerfd, …) share one, so those ask
-/// epoll itself (`EPOLL_CTL_MOD` finds the registration only for the same
-/// file), which re-arms the edge: harmless for the level-triggered knotes
-/// that come here.
-fn same_file(ep: RawFd, fd: RawFd, reg: &FdReg) -> bool {
-    match reg.kind {
-        FdKind::Pipe | FdKind::Socket | FdKind::Listener { .. } => {
-            fstat(fd).is_ok_and(|s| (s.st_dev, s.st_ino) == (reg.dev, reg.ino))
-        }
-        FdKind::Other => {
-            let data = encode(TAG_FD, fd as u32, reg.gen);
-            epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, reg.events | ET, data).is_ok()
+    let mut mask = core::mem::take(&mut kn.fresh);
+    let recheck = mask == 0;
+    if recheck {
+        // No report since the last look (a level knote on an
+        // edge-triggered registration): ask the descriptor.
+        let want = if filter == EVFILT_READ {
+            libc::POLLIN | libc::POLLRDHUP
+        } else {
+            libc::POLLOUT
+        };
+        match os::poll_now(fd, want) {
+            // poll(2) and epoll share the bit values.
+            Ok(r) => mask = u32::from(r as u16),
+            Err(_) => return Eval::Stale,
         }
     }
-}
-
-/// Asks epoll to report `fd` again if it is ready (after EV_ENABLE or a
-/// modifying EV_ADD): the knote is then evaluated from a fresh report, once.
-pub(super) fn rearm(st: &mut State, ep: RawFd, ident: usize) {
-    let Ok(fd) = raw_fd(ident) else {
-        return;
+    let exact = exact || lowat > 0;
+    let ev = if filter == EVFILT_READ {
+        eval_read(reg, fd, mask, lowat, exact)
+    } else {
+        eval_write(reg, fd, mask, lowat, exact)
     };
-    if let Some(reg) = st.fd_reg(fd).copied().filter(|r| r.gen != 0) {
-        let data = encode(TAG_FD, fd as u32, reg.gen);
-        let _ = epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, reg.events | ET, data);
+    let ready = matches!(ev, Eval::Ready { .. } | Eval::ReadyCounted { .. });
+    if recheck && ready && mod_reg(ep, fd, reg).is_err() {
+        // The number names another file now (closed and reused without
+        // EV_DELETE): the knote died with the old one.
+        return Eval::Stale;
+    }
+    ev
+}
+
+fn eval_read(reg: &mut Reg, fd: RawFd, mask: u32, lowat: i64, exact: bool) -> Eval {
+    let eof = mask & (RDHUP | HUP) != 0;
+    if mask & (IN | RDHUP | HUP | ERR) == 0 {
+        return Eval::NotReady;
+    }
+    let mut listener = false;
+    if exact && lowat == 0 && matches!(reg.class, Class::Counted | Class::Pipe | Class::Socket) {
+        // Counted when the program reads `data`.
+        return Eval::ReadyCounted {
+            count: Count::Readable,
+            fflags: 0,
+            eof,
+        };
+    }
+    let data = if !exact {
+        i64::from(mask & IN != 0)
+    } else {
+        loop {
+            match reg.class {
+                Class::Unknown | Class::Counted | Class::Pipe | Class::Socket => {
+                    match os::ioctl_int(fd, libc::FIONREAD) {
+                        Ok(n) => {
+                            if reg.class == Class::Unknown {
+                                reg.class = Class::Counted;
+                            }
+                            break n;
+                        }
+                        Err(Errno::EBADF) => return Eval::Stale,
+                        Err(_) if reg.class == Class::Unknown => reg.class = classify(fd),
+                        Err(_) => break i64::from(mask & IN != 0),
+                    }
+                }
+                Class::Listener { tcp } => {
+                    listener = true;
+                    let n = if tcp && mask & IN != 0 {
+                        os::tcp_info_head(fd).and_then(|h| listen_backlog(&h)).unwrap_or(1)
+                    } else {
+                        0
+                    };
+                    break n.max(i64::from(mask & IN != 0));
+                }
+                Class::Other => break i64::from(mask & IN != 0),
+            }
+        }
+    };
+    let ready = if lowat > 0 && !listener {
+        data >= lowat || eof
+    } else {
+        true
+    };
+    if ready {
+        Eval::Ready { data, fflags: 0, eof }
+    } else {
+        Eval::NotReady
     }
 }
 
-/// The number of connections waiting in a TCP listening socket's accept
-/// queue.
-fn accept_backlog(fd: RawFd) -> Option<i64> {
-    // The head of struct tcp_info is all that is needed.
-    let mut buf = [0u8; 32];
-    let mut len = buf.len() as libc::socklen_t;
-    // SAFETY: the kernel writes at most `len` bytes into `buf`.
-    let r = unsafe { libc::getsockopt(fd, libc::IPPROTO_TCP, libc::TCP_INFO, buf.as_mut_ptr().cast(), &mut len) };
-    if r != 0 {
-        return None;
+fn eval_write(reg: &mut Reg, fd: RawFd, mask: u32, lowat: i64, exact: bool) -> Eval {
+    let eof = mask & (ERR | HUP) != 0;
+    if mask & (OUT | ERR | HUP) == 0 {
+        return Eval::NotReady;
     }
-    listen_backlog(buf.get(..len as usize)?)
+    if exact && matches!(reg.class, Class::Unknown | Class::Counted) {
+        reg.class = classify(fd);
+        reg.cap = match reg.class {
+            Class::Pipe => os::pipe_size(fd),
+            Class::Socket => os::sockopt_int(fd, libc::SOL_SOCKET, libc::SO_SNDBUF).unwrap_or(0),
+            _ => 0,
+        };
+    }
+    if exact && lowat == 0 && !eof {
+        // Counted when the program reads `data`.
+        let count = match reg.class {
+            Class::Pipe => Some(Count::PipeRoom(reg.cap)),
+            Class::Socket => Some(Count::SocketRoom(reg.cap)),
+            _ => None,
+        };
+        if let Some(count) = count {
+            return Eval::ReadyCounted { count, fflags: 0, eof };
+        }
+    }
+    let data = if eof && reg.class == Class::Pipe {
+        0
+    } else if !exact {
+        1
+    } else {
+        let queued = match reg.class {
+            Class::Pipe => os::ioctl_int(fd, libc::FIONREAD),
+            Class::Socket => os::ioctl_int(fd, libc::TIOCOUTQ),
+            _ => Ok(-1),
+        };
+        match queued {
+            Ok(-1) => 1,
+            Ok(q) => (reg.cap - q).max(0),
+            Err(Errno::EBADF) => return Eval::Stale,
+            Err(_) => 0,
+        }
+    };
+    if lowat > 0 && data < lowat && !eof {
+        return Eval::NotReady;
+    }
+    Eval::Ready { data, fflags: 0, eof }
+}
+
+/// What kind of descriptor `fd` is (an `fstat`, and for a socket whether
+/// it listens).
+fn classify(fd: RawFd) -> Class {
+    let Ok(s) = os::fstat(fd) else {
+        return Class::Other;
+    };
+    if s.fmt == libc::S_IFIFO {
+        Class::Pipe
+    } else if s.fmt == libc::S_IFSOCK {
+        if os::sockopt_int(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN).unwrap_or(0) != 0 {
+            let tcp = os::sockopt_int(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL)
+                .is_ok_and(|p| p == i64::from(libc::IPPROTO_TCP));
+            Class::Listener { tcp }
+        } else {
+            Class::Socket
+        }
+    } else {
+        Class::Other
+    }
 }
 
 /// Decodes the accept-queue length from the head of a `struct tcp_info`
@@ -410,150 +528,9 @@ pub(super) fn listen_backlog(info: &[u8]) -> Option<i64> {
     Some(i64::from(u32::from_ne_bytes(b)))
 }
 
-fn socket_error(kn: &mut Knote, fd: RawFd, reg: &FdReg, mask: u32) {
-    if mask & ERR != 0 && matches!(reg.kind, FdKind::Socket | FdKind::Listener { .. }) && kn.fflags == 0 {
-        // Linux clears the pending error when it is read: it is handed to
-        // the caller here instead of to the next socket call.
-        if let Ok(e) = sockopt_int(fd, libc::SO_ERROR) {
-            kn.fflags = e as u32;
-        }
-    }
-}
-
-fn eval_read(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, lowat: i64, exact: bool) -> Eval {
-    if fresh & (RDHUP | HUP) != 0 {
-        kn.eof = true;
-    }
-    socket_error(kn, fd, reg, fresh);
-    let readable_hint = if fresh != 0 {
-        fresh & (IN | RDHUP | HUP | ERR) != 0
-    } else {
-        true
-    };
-    if !readable_hint && !kn.eof {
-        return Eval::NotReady;
-    }
-    let data = match reg.kind {
-        FdKind::Pipe | FdKind::Socket if !exact && fresh != 0 => i64::from(fresh & IN != 0),
-        FdKind::Pipe | FdKind::Socket => match ioctl_int(fd, libc::FIONREAD) {
-            Ok(n) => n,
-            Err(Errno::EBADF) => return Eval::Stale,
-            Err(_) => i64::from(fresh & IN != 0),
-        },
-        FdKind::Listener { .. } | FdKind::Other => {
-            let ready = if fresh != 0 {
-                fresh & IN != 0
-            } else {
-                match poll_now(fd, libc::POLLIN) {
-                    Ok(r) => r & libc::POLLIN != 0,
-                    Err(_) => return Eval::Stale,
-                }
-            };
-            match reg.kind {
-                FdKind::Other if ready => ioctl_int(fd, libc::FIONREAD).unwrap_or(1).max(1),
-                // The accept queue's length, where Linux tells it.
-                FdKind::Listener { tcp: true } if ready && exact => accept_backlog(fd).unwrap_or(1).max(1),
-                _ => i64::from(ready),
-            }
-        }
-    };
-    let listener = matches!(reg.kind, FdKind::Listener { .. });
-    if data >= lowat || (kn.eof && data >= 0) || (data > 0 && listener) {
-        Eval::Ready {
-            data,
-            fflags: if kn.eof { kn.fflags } else { 0 },
-            eof: kn.eof,
-        }
-    } else {
-        Eval::NotReady
-    }
-}
-
-fn eval_write(kn: &mut Knote, fd: RawFd, reg: &FdReg, fresh: u32, exact: bool) -> Eval {
-    if fresh & (ERR | HUP) != 0 {
-        kn.eof = true;
-    }
-    socket_error(kn, fd, reg, fresh);
-    let writable = if fresh != 0 {
-        fresh & (OUT | ERR | HUP) != 0
-    } else {
-        match poll_now(fd, libc::POLLOUT) {
-            Ok(r) => {
-                if r & (libc::POLLERR | libc::POLLHUP) != 0 {
-                    kn.eof = true;
-                }
-                r & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP) != 0
-            }
-            Err(_) => return Eval::Stale,
-        }
-    };
-    if !writable && !kn.eof {
-        return Eval::NotReady;
-    }
-    let data = if kn.eof && reg.kind == FdKind::Pipe {
-        0
-    } else if !exact {
-        1
-    } else {
-        match reg.kind {
-            FdKind::Pipe => match ioctl_int(fd, libc::FIONREAD) {
-                Ok(q) => (reg.cap - q).max(0),
-                Err(Errno::EBADF) => return Eval::Stale,
-                Err(_) => 0,
-            },
-            FdKind::Socket => match ioctl_int(fd, libc::TIOCOUTQ) {
-                Ok(q) => (reg.cap - q).max(0),
-                Err(Errno::EBADF) => return Eval::Stale,
-                Err(_) => 0,
-            },
-            FdKind::Listener { .. } | FdKind::Other => 1,
-        }
-    };
-    Eval::Ready {
-        data,
-        fflags: if kn.eof { kn.fflags } else { 0 },
-        eof: kn.eof,
-    }
-}
-
-fn eval_file(kn: &mut Knote, fd: RawFd, dev: u64, ino: u64) -> Eval {
-    let Ok(s) = fstat(fd) else {
-        return Eval::Stale;
-    };
-    if (s.st_dev, s.st_ino) != (dev, ino) {
-        return Eval::Stale;
-    }
-    if kn.filter == F::Write {
-        return Eval::Ready {
-            data: 0,
-            fflags: 0,
-            eof: false,
-        };
-    }
-    // SAFETY: lseek on a descriptor; no memory involved.
-    let Ok(off) = check(unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) }) else {
-        return Eval::Stale;
-    };
-    let data = s.st_size - off;
-    let lowat = if kn.sfflags & super::NOTE_LOWAT != 0 {
-        kn.sdata.max(1)
-    } else {
-        1
-    };
-    if data >= lowat {
-        Eval::Ready {
-            data,
-            fflags: 0,
-            eof: false,
-        }
-    } else {
-        Eval::NotReady
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::listen_backlog;
+    use super::*;
 
     #[test]
     fn decodes_the_accept_queue_of_a_listener() {
@@ -565,5 +542,45 @@ mod tests {
         assert_eq!(listen_backlog(&info), None);
         assert_eq!(listen_backlog(&info[..20]), None);
         assert_eq!(listen_backlog(&[]), None);
+    }
+
+    #[test]
+    fn level_only_when_every_knote_is_level() {
+        let mut r = Reg::NONE;
+        r.set(EVFILT_READ, 1, Want::Level);
+        assert_eq!(r.events() & ET, 0);
+        assert_eq!(r.events() & (IN | OUT), IN);
+        r.set(super::super::kevent::EVFILT_WRITE, 2, Want::Edge);
+        assert_eq!(r.events() & ET, ET);
+        assert_eq!(r.events() & (IN | OUT), IN | OUT);
+        r.set(super::super::kevent::EVFILT_WRITE, 2, Want::None);
+        assert_eq!(r.events() & ET, 0);
+        r.set(EVFILT_READ, 1, Want::None);
+        assert_eq!(r.events(), ET, "nothing wanted: edge-triggered, no interest");
+        assert_eq!(Want::of(false, false, 0), Want::None);
+        assert_eq!(Want::of(true, false, 0), Want::Level);
+        assert_eq!(Want::of(true, true, 0), Want::Edge);
+        assert_eq!(Want::of(true, false, NOTE_LOWAT), Want::Edge);
+    }
+
+    #[test]
+    fn huge_descriptor_numbers_go_to_the_sparse_table() {
+        let mut regs = Regs::default();
+        let big = (DENSE + 5) as RawFd;
+        for fd in [3, big] {
+            assert!(regs.get(fd).is_none());
+            let mut r = Reg::NONE;
+            r.gen = 7;
+            regs.put(fd, r);
+            assert_eq!(route(&regs, fd as u32, 7), Some([0, 0]));
+            assert_eq!(route(&regs, fd as u32, 8), None);
+        }
+        assert!(regs.dense.len() <= DENSE);
+        assert_eq!(regs.sparse.len(), 1);
+        assert_eq!(forget(&mut regs, big), [0, 0]);
+        regs.clear(3);
+        assert!(regs.sparse.is_empty());
+        assert!(regs.get(3).is_none());
+        assert!(regs.get(-1).is_none());
     }
 }

@@ -3,11 +3,18 @@
 //! reads its status without reaping it, so the parent's `waitpid` still
 //! gets it.
 
-use super::epoll_ctl;
+use super::os;
 use super::table::{encode, TAG_SLOT};
 use crate::layout;
 use bsd_errno::{check, Errno, Result};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+/// What a process knote keeps: the pidfd, and whether the process exited.
+#[derive(Debug)]
+pub(super) struct ProcKnote {
+    pub(super) pidfd: OwnedFd,
+    pub(super) exited: bool,
+}
 
 /// A pidfd for `pid` (ESRCH if there is no such process).
 pub(super) fn open(ident: usize) -> Result<OwnedFd> {
@@ -23,7 +30,7 @@ pub(super) fn open(ident: usize) -> Result<OwnedFd> {
 }
 
 pub(super) fn register(ep: RawFd, pidfd: &OwnedFd, slot: u32, gen: u32) -> Result<()> {
-    epoll_ctl(
+    os::epoll_ctl(
         ep,
         libc::EPOLL_CTL_ADD,
         pidfd.as_raw_fd(),

@@ -25,18 +25,41 @@
 //!
 //! Consequences: a signal the program ignores now interrupts system calls
 //! that never restart (`poll`, `nanosleep`, `epoll_wait`…) with EINTR in
-//! the thread that receives it (`kevent` itself retries in that case);
-//! signals blocked by the program are counted only when unblocked (not when
-//! consumed by `sigwait`/`signalfd`); a `sigaction` by the program after
-//! registration replaces the recorder; two deliveries the kernel merged
-//! (a standard signal sent twice while pending) count once. SIGKILL and
-//! SIGSTOP cannot be caught (EINVAL), nor the C library's reserved
-//! real-time signals.
+//! the thread that receives it (`kevent` itself retries in that case); a
+//! `sigaction` by the program after registration replaces the recorder;
+//! two deliveries the kernel merged (a standard signal sent twice while
+//! pending) count once. SIGKILL and SIGSTOP cannot be caught (EINVAL), nor
+//! the C library's reserved real-time signals.
+//!
+//! # Blocked signals: the one difference from FreeBSD
+//! FreeBSD counts a signal when it is sent, even while every thread blocks
+//! it. Here a blocked signal is counted when a thread unblocks it and the
+//! recorder runs; one the program takes with `sigwait`, `sigwaitinfo` or a
+//! `signalfd` while it is blocked is never counted. Linux does say that a
+//! signal became pending (a `signalfd` becomes readable), but telling a
+//! pending signal already counted from a new one would need reading it,
+//! which takes it from the program; counting both ways would count twice.
+//!
+//! The process-wide eventfd is never read: epoll checks a report's
+//! readiness as it hands it out, so a kqueue draining it would hide the
+//! signal from the others; every write is an edge of its own for each
+//! kqueue's edge-triggered registration.
 
 use bsd_errno::{check, Errno, Result};
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+/// The index under TAG_SPECIAL of the process-wide wake eventfd's reports.
+pub(super) const SPECIAL_SIGNAL: u32 = 0;
+
+/// What a signal knote keeps: the signal, and the process-wide count it
+/// has accounted for.
+#[derive(Debug)]
+pub(super) struct SignalKnote {
+    pub(super) sig: i32,
+    pub(super) seen: u64,
+}
 
 /// Signal numbers 1..NSIG.
 pub(super) const NSIG: usize = 65;

@@ -2,7 +2,13 @@
 //! queues the knote and wakes a waiting thread through the kqueue's own
 //! eventfd (only when some thread is waiting).
 
-use super::{NOTE_FFAND, NOTE_FFCOPY, NOTE_FFCTRLMASK, NOTE_FFLAGSMASK, NOTE_FFNOP, NOTE_FFOR, NOTE_TRIGGER};
+use super::kevent::{NOTE_FFAND, NOTE_FFCOPY, NOTE_FFCTRLMASK, NOTE_FFLAGSMASK, NOTE_FFNOP, NOTE_FFOR, NOTE_TRIGGER};
+
+/// What a user knote keeps: whether it was triggered.
+#[derive(Debug)]
+pub(super) struct UserKnote {
+    pub(super) triggered: bool,
+}
 
 /// Applies a change's `fflags` to the user flags `cur`: the operation on
 /// the low 24 bits, and whether it triggers.
