@@ -2,7 +2,6 @@
 
 use crate::sys;
 use crate::value::{Kind, Value};
-#[cfg(not(target_os = "linux"))]
 use crate::Mib;
 use bsd_errno::Result;
 
@@ -64,13 +63,13 @@ impl Ctl {
         self.0.name()
     }
 
-    /// The mib.
+    /// The mib: the node's numeric name, or `None` where there is none.
     ///
     /// # Platforms
-    /// The BSDs and Apple; Linux has no numeric names.
-    #[cfg(not(target_os = "linux"))]
+    /// Always `Some` on the BSDs and Apple; always `None` on Linux, which
+    /// has no numeric names (see [`name_to_mib`](crate::name_to_mib)).
     #[must_use]
-    pub fn mib(&self) -> &Mib {
+    pub fn mib(&self) -> Option<&Mib> {
         self.0.mib()
     }
 
@@ -308,13 +307,9 @@ impl Node {
         self.name
     }
 
-    /// The mib.
-    ///
-    /// # Platforms
-    /// The BSDs and Apple.
-    #[cfg(not(target_os = "linux"))]
+    /// The mib, or `None` where there is none (see [`Ctl::mib`]).
     #[must_use]
-    pub fn mib(&self) -> &Mib {
+    pub fn mib(&self) -> Option<&Mib> {
         self.inner.mib()
     }
 

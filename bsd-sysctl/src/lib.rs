@@ -13,8 +13,10 @@
 //!
 //! // Resolve once, read many times: one system call per read.
 //! let boot = Ctl::new("kern.boottime")?;
-//! if let Value::Timeval(tv) = boot.value()? {
-//!     println!("kern.boottime: {tv}");   // { sec = …, usec = … } Tue Nov 14 22:13:20 2023
+//! if let Value::Time(when) = boot.value()? {
+//!     // A SystemTime; shown as sysctl(8) shows it:
+//!     println!("kern.boottime: {}", Value::Time(when)); // { sec = …, usec = … } Tue Nov 14 22:13:20 2023
+//!     assert!(when < std::time::SystemTime::now());
 //! }
 //!
 //! // The tree.
@@ -26,15 +28,19 @@
 //! ```
 //!
 //! # What it gives
-//! - The seed's calls: [`sysctl`], [`sysctl_bytes`], [`sysctl_u32`] (and
-//!   [`sysctl_i32`], [`sysctl_u64`], [`sysctl_i64`]), `name_to_mib` (not on Linux).
+//! - Go's calls: [`sysctl`] (`syscall.Sysctl`), [`sysctl_bytes`],
+//!   [`sysctl_u32`] (`syscall.SysctlUint32`; and [`sysctl_i32`],
+//!   [`sysctl_u64`], [`sysctl_i64`]), [`name_to_mib`] (`syscall.nametomib`);
+//!   and [`sysctl_uint`], which takes the width the kernel returns (Apple's
+//!   8-byte `hw.pagesize`).
 //! - [`Ctl`]: a node resolved once (mib, [`Kind`], format), then read as
 //!   raw bytes, as a decoded [`Value`], as text or as an integer, and
 //!   written with [`Ctl::set_value`].
 //! - [`Value`]: integers of every width, strings, and the structures
-//!   sysctl(8) decodes — [`ClockInfo`] (`kern.clockrate`), [`Timeval`]
-//!   (`kern.boottime`), [`LoadAvg`] (`vm.loadavg`), [`Temperature`] — each
-//!   displayed as sysctl(8) displays it.
+//!   sysctl(8) decodes — [`ClockInfo`] (`kern.clockrate`), a time
+//!   ([`Value::Time`], a `SystemTime`: `kern.boottime`), [`LoadAvg`]
+//!   (`vm.loadavg`), [`Temperature`] — each displayed as sysctl(8)
+//!   displays it.
 //! - [`walk`]: every leaf below a prefix, in the system's order.
 //!
 //! # Platforms
@@ -74,27 +80,35 @@
 //! |---|---|---|
 //! | `kern.ostype`, `kern.osrelease`, `kern.version` | string | `kernel.ostype`, `kernel.osrelease`, `kernel.version` |
 //! | `kern.hostname`, `kern.domainname` | string, writable | `kernel.hostname`, `kernel.domainname` |
-//! | `kern.boottime` | [`Timeval`] | `CLOCK_REALTIME − CLOCK_BOOTTIME` (what `/proc/stat`'s `btime` is), to the µs |
+//! | `kern.boottime` | `struct timeval` ([`Value::Time`]) | `CLOCK_REALTIME − CLOCK_BOOTTIME` (what `/proc/stat`'s `btime` is), to the µs, computed once per process |
 //! | `kern.maxfiles` | int, writable | `fs.file-max` (saturated to `INT_MAX`) |
 //! | `kern.maxproc` | int, writable | `kernel.threads-max` |
 //! | `hw.ncpu` | int | online CPUs (`_SC_NPROCESSORS_ONLN`) |
 //! | `hw.pagesize` | int | `_SC_PAGESIZE` |
-//! | `hw.physmem` | unsigned long | `_SC_PHYS_PAGES × _SC_PAGESIZE` |
+//! | `hw.physmem` | unsigned 64-bit (the BSDs' unsigned long, widened so 32-bit systems read more than 4 GiB whole) | `_SC_PHYS_PAGES × _SC_PAGESIZE` |
 //! | `hw.machine` | string | `uname().machine` |
 //! | `vm.loadavg` | [`LoadAvg`] | `/proc/loadavg` (scale 100, exact) |
 //!
 //! # Not portable
-//! - Numeric names (`name_to_mib`, `Ctl::mib`, `Node::mib`) do not exist on
-//!   Linux.
+//! - Numeric names do not exist on Linux: [`name_to_mib`] is `EOPNOTSUPP`
+//!   there, [`Ctl::mib`] and [`Node::mib`] are `None`.
 //! - OpenBSD names outside the table (`net.*`, `hw.sensors.*`, `kern.proc.*`
 //!   with its extra arguments) are `ENOENT` by name; read them through
 //!   their mib with your own `sysctl(2)` call.
 //! - Descriptions exist on FreeBSD, DragonFly, NetBSD (and some Apple
 //!   nodes) only.
 //! - [`ClockInfo`] has no `tickadj` on FreeBSD and on OpenBSD ≥ 7.4;
-//!   NetBSD's `kern.boottime` is a `struct timespec`, given as a
-//!   [`Timeval`] (nanoseconds truncated).
+//!   NetBSD's `kern.boottime` is a `struct timespec` (a [`Value::Time`]
+//!   to the nanosecond), the others' a `struct timeval`.
+//!
+//! # Times
+//! The crate's API speaks `std::time::SystemTime`: a `struct timeval` or
+//! `struct timespec` value is a [`Value::Time`]. Go's sysctl calls have
+//! no time type, and the C structures' field widths differ per platform, so
+//! no raw structure is exposed. Writing a time whose seconds do not fit
+//! the platform's `time_t` is `EOVERFLOW`.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The `# References` links to sysctl(3) (sysctl(2) on OpenBSD; proc_sys(5)
 /// on Linux).
@@ -143,7 +157,7 @@ pub use bsd_errno::{Errno, Result};
 pub use ctl::{walk, Ctl, Node, Walk};
 pub use mib::Mib;
 pub use name::CTL_MAXNAME;
-pub use value::{ClockInfo, Kind, LoadAvg, Temperature, Timeval, Value};
+pub use value::{ClockInfo, Kind, LoadAvg, Temperature, Value};
 
 /// An integer type the typed getters read.
 pub(crate) trait Number: Copy + TryFrom<i128> {
@@ -208,7 +222,7 @@ pub fn sysctl_bytes(name: &str) -> Result<Vec<u8>> {
 /// Reads `name` as a `u32`.
 ///
 /// On the BSDs the value must be exactly 4 bytes (`EIO` otherwise, as the
-/// seed's `SysctlUint32`); one system call, no allocation. On Linux the
+/// Go's `syscall.SysctlUint32`); one system call, no allocation. On Linux the
 /// file's text is parsed (a BSD alias such as `hw.ncpu` must be 4 bytes
 /// wide, as on a BSD).
 ///
@@ -257,28 +271,60 @@ pub fn sysctl_i64(name: &str) -> Result<i64> {
     sys::read_number(name)
 }
 
-/// Translates a name into its [`Mib`].
+/// Reads `name` as an unsigned integer of whichever width the kernel
+/// returns, 4 or 8 bytes.
+///
+/// For names whose width differs between systems, or between the name and
+/// the number: Apple's `hw.pagesize` is 8 bytes (`CTLTYPE_QUAD`) by name
+/// but 4 by number (`{CTL_HW, HW_PAGESIZE}`), so [`sysctl_u32`] (like Go's
+/// `syscall.SysctlUint32`) fails on it there; so are Apple's `hw.memsize`,
+/// `hw.cpufrequency`, `hw.cachelinesize` and the other `hw.*` quads, while
+/// `hw.ncpu` and `hw.physmem` are 4 bytes. `hw.physmem` is 4 bytes on
+/// Apple and a `long` (8 bytes on 64-bit systems) on the BSDs. This call
+/// reads them all. A 4-byte value is taken as unsigned.
 ///
 /// ```
-/// # #[cfg(not(target_os = "linux"))] {
-/// let mib = bsd_sysctl::name_to_mib("kern.ostype")?;
-/// assert_eq!(&*mib, &[1, 1]); // CTL_KERN, KERN_OSTYPE
-/// # }
+/// let page = bsd_sysctl::sysctl_uint("hw.pagesize")?; // 4 bytes here, 8 on Apple
+/// assert!(page.is_power_of_two());
 /// # Ok::<(), bsd_sysctl::Errno>(())
 /// ```
 ///
 /// # Errors
-/// `EINVAL` for a bad name; `ENOENT` for an unknown one.
-///
-/// # Platforms
-/// FreeBSD, DragonFly, Apple, NetBSD: `sysctlnametomib`. OpenBSD: the
-/// crate's table (`kern`, `hw` and `vm` names). Not on Linux, which has no
-/// numeric names.
+/// As [`sysctl_u32`]; `EIO` for a value that is neither 4 nor 8 bytes; on
+/// Linux `ERANGE` for a negative or too large number.
 ///
 /// # References
 #[doc = man3!()]
-#[doc(alias = "nametomib")]
-#[cfg(not(target_os = "linux"))]
+pub fn sysctl_uint(name: &str) -> Result<u64> {
+    sys::read_uint(name)
+}
+
+/// Translates a name into its [`Mib`]; Go's `syscall.nametomib`.
+///
+/// ```
+/// match bsd_sysctl::name_to_mib("kern.ostype") {
+///     Ok(mib) => assert_eq!(&*mib, &[1, 1]), // CTL_KERN, KERN_OSTYPE
+///     // Linux has no numeric names.
+///     Err(e) => assert_eq!(e, bsd_sysctl::Errno::EOPNOTSUPP),
+/// }
+/// # Ok::<(), bsd_sysctl::Errno>(())
+/// ```
+///
+/// # Errors
+/// `EINVAL` for a bad name; `ENOENT` for an unknown one; on Linux
+/// `EOPNOTSUPP` for every valid name.
+///
+/// # Platforms
+/// FreeBSD, DragonFly, Apple, NetBSD: `sysctlnametomib`. OpenBSD: the
+/// crate's table (`kern`, `hw` and `vm` names). Linux: numeric names went
+/// with the `sysctl(2)` system call (removed in Linux 5.5) and `/proc/sys`
+/// has none, so a valid name is `EOPNOTSUPP` (an invalid one still
+/// `EINVAL`). The function exists there so portable code builds; test for
+/// the error, or use [`Ctl`], which works by name everywhere.
+///
+/// # References
+#[doc = man3!()]
+#[doc(alias = "nametomib", alias = "sysctlnametomib")]
 pub fn name_to_mib(name: &str) -> Result<Mib> {
     sys::name_to_mib(name)
 }

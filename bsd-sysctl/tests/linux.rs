@@ -62,7 +62,7 @@ fn hw_physmem_is_the_memory_size() {
     // SAFETY: sysconf only reads its argument.
     let (pages, size) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
     let physmem = sysctl_u64("hw.physmem").unwrap();
-    assert_eq!(physmem, (pages * size) as u64);
+    assert_eq!(physmem, u64::try_from(pages).unwrap() * u64::try_from(size).unwrap());
     // /proc/meminfo's MemTotal is the same memory, less what the kernel
     // reserved: within a few percent.
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
@@ -75,7 +75,8 @@ fn hw_physmem_is_the_memory_size() {
         physmem >= kib * 1024 && physmem <= kib * 1024 / 100 * 110,
         "{physmem} vs {kib} KiB"
     );
-    assert_eq!(Ctl::new("hw.physmem").unwrap().kind(), Kind::ULong);
+    assert_eq!(Ctl::new("hw.physmem").unwrap().kind(), Kind::U64);
+    assert_eq!(bsd_sysctl::sysctl_uint("hw.physmem"), Ok(physmem));
 }
 
 #[test]
@@ -97,15 +98,21 @@ fn kern_boottime_is_procs_btime() {
         .trim()
         .parse()
         .unwrap();
-    let Value::Timeval(tv) = Ctl::new("kern.boottime").unwrap().value().unwrap() else {
-        panic!("not a Timeval");
+    let Value::Time(when) = Ctl::new("kern.boottime").unwrap().value().unwrap() else {
+        panic!("not a time");
     };
-    let ours = tv.sec as f64 + tv.usec as f64 / 1e6;
+    let since = when.duration_since(std::time::UNIX_EPOCH).unwrap();
+    let ours = since.as_secs_f64();
     assert!((ours - btime as f64).abs() < 1.0, "{ours} vs btime {btime}");
     // The raw bytes are a struct timeval.
     let raw = sysctl_bytes("kern.boottime").unwrap();
     assert_eq!(raw.len(), std::mem::size_of::<libc::timeval>());
-    assert_eq!(i64::from_ne_bytes(raw[..8].try_into().unwrap()), tv.sec);
+    let sec_bytes = std::mem::size_of::<libc::time_t>();
+    let sec = match sec_bytes {
+        4 => i64::from(i32::from_ne_bytes(raw[..4].try_into().unwrap())),
+        _ => i64::from_ne_bytes(raw[..8].try_into().unwrap()),
+    };
+    assert_eq!(u64::try_from(sec).unwrap(), since.as_secs());
 }
 
 #[test]
