@@ -458,7 +458,10 @@ impl fmt::Display for ClockInfo {
 /// supported platform is that far out).
 pub(crate) fn time_parts(t: SystemTime) -> Result<(i64, u32)> {
     match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => Ok((i64::try_from(d.as_secs()).map_err(|_| Errno::EOVERFLOW)?, d.subsec_nanos())),
+        Ok(d) => Ok((
+            i64::try_from(d.as_secs()).map_err(|_| Errno::EOVERFLOW)?,
+            d.subsec_nanos(),
+        )),
         Err(before) => {
             let d = before.duration();
             // In i128: `-(2^63)` seconds is an i64, `2^63` is not.
@@ -650,7 +653,9 @@ pub(crate) fn uint_either(bytes: &[u8]) -> Result<u64> {
     if let Ok(b) = <[u8; 4]>::try_from(bytes) {
         return Ok(u32::from_ne_bytes(b).into());
     }
-    <[u8; 8]>::try_from(bytes).map(u64::from_ne_bytes).map_err(|_| Errno::EIO)
+    <[u8; 8]>::try_from(bytes)
+        .map(u64::from_ne_bytes)
+        .map_err(|_| Errno::EIO)
 }
 
 /// A string value: the bytes up to the first NUL, as UTF-8 (`EILSEQ` if

@@ -1,7 +1,9 @@
 //! What holds on every platform, Linux included (through the BSD aliases):
 //! the names every system has, with the BSD types, and the name checks.
 
-use bsd_sysctl::{sysctl, sysctl_bytes, sysctl_i32, sysctl_u32, sysctl_u64, sysctl_uint, walk, Ctl, Errno, Kind, Value};
+use bsd_sysctl::{
+    sysctl, sysctl_bytes, sysctl_i32, sysctl_u32, sysctl_u64, sysctl_uint, walk, Ctl, Errno, Kind, Value,
+};
 
 #[test]
 fn kern_ostype_is_a_string() {
@@ -43,7 +45,9 @@ fn hw_ncpu_is_an_int() {
 #[test]
 fn hw_pagesize_matches_sysconf() {
     // SAFETY: sysconf only reads its argument.
-    let page = i64::from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) });
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    #[allow(clippy::useless_conversion)] // `long` is 32 bits on some targets.
+    let page = i64::from(page);
     // By name: 4 bytes on the BSDs and Linux, 8 on Apple; the width-taking
     // read accepts both.
     assert_eq!(sysctl_uint("hw.pagesize").map(i64::try_from), Ok(Ok(page)));
@@ -108,6 +112,10 @@ fn the_kern_walk_has_kern_ostype() {
         leaf[0].ctl().unwrap().value_string().unwrap(),
         sysctl("kern.ostype").unwrap()
     );
+    // Or read straight from the node.
+    assert_eq!(leaf[0].value(), Ok(Value::String(sysctl("kern.ostype").unwrap())));
+    assert_eq!(leaf[0].value_string(), sysctl("kern.ostype"));
+    assert!(!leaf[0].is_alias() || cfg!(target_os = "linux"));
 }
 
 #[test]

@@ -9,10 +9,10 @@
 
 use crate::name::{self, CTL_MAXNAME};
 use crate::value::{self, Kind, Layout, LoadAvg, Value};
-use std::time::SystemTime;
 use crate::Number;
 use bsd_errno::{check, Errno, Result};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::time::SystemTime;
 
 /// Where a BSD alias's value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -657,14 +657,33 @@ impl Ctl {
     }
 }
 
+/// Whether `name` is one of the BSD aliases.
+pub(crate) fn is_alias(name: &str) -> bool {
+    alias(name).is_some()
+}
+
+/// The aliases at or below `prefix` (all of them for `""`), in table order.
+fn aliases_below(prefix: &str) -> Vec<String> {
+    ALIASES
+        .iter()
+        .filter(|a| {
+            prefix.is_empty() || a.name == prefix || a.name.strip_prefix(prefix).is_some_and(|r| r.starts_with('.'))
+        })
+        .map(|a| a.name.to_owned())
+        .collect()
+}
+
 /// A depth-first walk of `/proc/sys` in directory order, as procps'
-/// sysctl(8) walks it; or of the aliases at or below a BSD prefix.
+/// sysctl(8) walks it, then the aliases below the prefix; or only the
+/// aliases, for a BSD prefix that is no `/proc/sys` entry (`kern`, `hw`).
 #[derive(Debug)]
 pub(crate) struct Walk {
     /// Open directories, innermost last, with their names.
     stack: Vec<(std::fs::ReadDir, String)>,
-    /// Nodes to yield before the stack (a single file, or aliases).
+    /// Nodes to yield before the stack (a single file).
     pending: std::vec::IntoIter<String>,
+    /// Nodes to yield after the stack: the aliases below the prefix.
+    after: std::vec::IntoIter<String>,
 }
 
 fn io_errno(e: &std::io::Error) -> Errno {
@@ -677,6 +696,7 @@ impl Walk {
         let mut walk = Walk {
             stack: Vec::new(),
             pending: Vec::new().into_iter(),
+            after: Vec::new().into_iter(),
         };
         let st = if prefix.is_empty() {
             stat(c"/proc/sys")
@@ -691,14 +711,12 @@ impl Walk {
                     std::path::PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(dir));
                 let rd = std::fs::read_dir(path).map_err(|e| io_errno(&e))?;
                 walk.stack.push((rd, prefix.to_owned()));
+                // `vm.loadavg` below `vm`; every alias below the root.
+                walk.after = aliases_below(prefix).into_iter();
             }
             Ok(_) => walk.pending = vec![prefix.to_owned()].into_iter(),
             Err(Errno::ENOENT) => {
-                let below: Vec<String> = ALIASES
-                    .iter()
-                    .filter(|a| a.name == prefix || a.name.strip_prefix(prefix).is_some_and(|r| r.starts_with('.')))
-                    .map(|a| a.name.to_owned())
-                    .collect();
+                let below = aliases_below(prefix);
                 if below.is_empty() {
                     return Err(Errno::ENOENT);
                 }
@@ -714,7 +732,9 @@ impl Walk {
             return Some(Ok((n, NodeInner)));
         }
         loop {
-            let (rd, dir_name) = self.stack.last_mut()?;
+            let Some((rd, dir_name)) = self.stack.last_mut() else {
+                return self.after.next().map(|n| Ok((n, NodeInner)));
+            };
             let entry = match rd.next() {
                 None => {
                     self.stack.pop();

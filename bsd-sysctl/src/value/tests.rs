@@ -59,7 +59,10 @@ fn timeval_every_layout() {
         assert_eq!(decode_timeval(&enc, &layout), Ok(tv));
         // Before 1970: seconds count down, microseconds still count up.
         let b = timeval_fixture(&layout, -2, 250_000);
-        assert_eq!(decode_timeval(&b, &layout), Ok(UNIX_EPOCH - Duration::from_millis(1750)));
+        assert_eq!(
+            decode_timeval(&b, &layout),
+            Ok(UNIX_EPOCH - Duration::from_millis(1750))
+        );
         // Microseconds out of range are EIO.
         for usec in [-1, 1_000_000] {
             let b = timeval_fixture(&layout, 5, usec);
@@ -84,7 +87,13 @@ fn times_that_do_not_fit_are_eoverflow() {
     );
     // The extremes of i32 itself fit, and come back.
     for sec in [i64::from(i32::MIN), i64::from(i32::MAX)] {
-        let enc = encode(&Value::Time(at(sec, 999_999_999)), Kind::Opaque, &Layout::FREEBSD_I386, false).unwrap();
+        let enc = encode(
+            &Value::Time(at(sec, 999_999_999)),
+            Kind::Opaque,
+            &Layout::FREEBSD_I386,
+            false,
+        )
+        .unwrap();
         assert_eq!(decode_timeval(&enc, &Layout::FREEBSD_I386), Ok(at(sec, 999_999_000)));
     }
     // 64-bit time_t: i64's extremes decode where SystemTime holds them, or
@@ -102,10 +111,7 @@ fn times_that_do_not_fit_are_eoverflow() {
     for (sec, nsec) in [(0, 0), (-1, 1), (-1, 999_999_999), (1_700_000_000, 5), (-86_400, 0)] {
         assert_eq!(time_parts(at(sec, nsec)), Ok((sec, u32::try_from(nsec).unwrap())));
     }
-    assert_eq!(
-        time_parts(UNIX_EPOCH - Duration::new(3, 1)),
-        Ok((-4, 999_999_999))
-    );
+    assert_eq!(time_parts(UNIX_EPOCH - Duration::new(3, 1)), Ok((-4, 999_999_999)));
 }
 
 #[test]
@@ -119,7 +125,10 @@ fn timeval_native_matches_libc() {
     // ignore.
     let bytes =
         unsafe { core::slice::from_raw_parts((&tv as *const libc::timeval).cast::<u8>(), core::mem::size_of_val(&tv)) };
-    assert_eq!(decode_timeval(bytes, &Layout::NATIVE), Ok(at(1_234_567_890, 654_321_000)));
+    assert_eq!(
+        decode_timeval(bytes, &Layout::NATIVE),
+        Ok(at(1_234_567_890, 654_321_000))
+    );
 }
 
 #[test]
@@ -134,10 +143,7 @@ fn timespec_netbsd_boottime() {
     // i386: 64-bit time_t, 32-bit long, 4-byte alignment → 12 bytes.
     let mut b = 1_600_000_000i64.to_ne_bytes().to_vec();
     b.extend_from_slice(&5_000i32.to_ne_bytes());
-    assert_eq!(
-        decode_timespec(&b, &Layout::NETBSD_I386),
-        Ok(at(1_600_000_000, 5_000))
-    );
+    assert_eq!(decode_timespec(&b, &Layout::NETBSD_I386), Ok(at(1_600_000_000, 5_000)));
     assert_eq!(decode_timespec(&b[..11], &Layout::NETBSD_I386), Err(Errno::EIO));
 }
 

@@ -174,6 +174,11 @@ pub(crate) fn read_uint(name: &str) -> Result<u64> {
     read_either(|old| sysctl_name(name, old, None))
 }
 
+/// The BSDs answer their own names: no aliases.
+pub(crate) fn is_alias(_name: &str) -> bool {
+    false
+}
+
 // ---- Ctl ----
 
 /// A resolved node: its mib, type and format, asked once.
