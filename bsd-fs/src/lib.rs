@@ -31,7 +31,7 @@
 //! ```
 //!
 //! # What is here
-//! - [`read_dirent`]: the seed's `ReadDirent` — one `getdirentries`
+//! - [`read_dirent`]: Go's `syscall.ReadDirent` — one `getdirentries`
 //!   (FreeBSD, DragonFly), `getdents` (NetBSD, OpenBSD) or `getdents64`
 //!   (Linux) into a caller's buffer; on Apple an emulation over `readdir`.
 //! - [`Dirents`]: the records of such a buffer as [`Dirent`]s, validated
@@ -43,8 +43,17 @@
 //!   entries to those who want them.
 //! - [`utimensat`], [`utimes_nano`], [`futimens`] with [`Timespec`]
 //!   (nanoseconds, [`Timespec::NOW`], [`Timespec::OMIT`], conversions from
-//!   `SystemTime` before and after 1970), and the seed's microsecond
-//!   [`utimes`] and [`futimes`] with [`Timeval`].
+//!   `SystemTime` before and after 1970), and Go's microsecond
+//!   `syscall.Utimes` and `syscall.Futimes` as [`utimes`] and [`futimes`]
+//!   with [`Timeval`].
+//!
+//! # Times
+//! [`Timespec`] and [`Timeval`] are this crate's own time types because
+//! Go's `syscall.UtimesNano` and `syscall.Utimes` take them; both convert
+//! from and to `std::time::SystemTime` (`TryFrom`, before 1970 too). Their
+//! fields are `i64` on every platform; a value that does not fit the
+//! platform's `time_t` (32 bits on some 32-bit systems) is `EOVERFLOW`
+//! when the call is made, never truncated.
 //!
 //! # Platforms
 //! Linux, FreeBSD ≥ 12, DragonFly, NetBSD, OpenBSD, macOS ≥ 10.13 and iOS ≥
@@ -62,6 +71,7 @@
 //! - Apple man-page links point to a mirror of the Xcode man pages, since
 //!   Apple publishes the current pages only inside Xcode.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Links to a man page on each platform, for `# References` sections:
 /// `man_links!(section, freebsd, apple, netbsd, openbsd, dragonfly, linux)`
@@ -115,6 +125,8 @@ mod time;
 pub use dir::{read_dirent, Dir, IntoEntries};
 pub use dirent::{DirEntry, Dirent, Dirents, FileType, Layout};
 pub use time::{futimens, futimes, utimensat, utimes, utimes_nano, AtFlags, Timespec, Timeval};
+
+pub use bsd_errno::{Errno, Result};
 
 use std::os::fd::BorrowedFd;
 
