@@ -119,6 +119,7 @@ pub(crate) use man_links;
 mod dir;
 mod dirent;
 mod path;
+mod records;
 mod sys;
 mod time;
 
@@ -136,3 +137,48 @@ use std::os::fd::BorrowedFd;
 // Apple), and the kernel treats it as the current directory wherever a
 // directory descriptor is expected; it is never closed.
 pub const CWD: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(libc::AT_FDCWD) };
+
+/// Not part of the API: the directory stream's buffer logic, driven by a
+/// caller's "read more" function instead of the kernel, for the fuzz
+/// target (`fuzz/fuzz_targets/dir_refill.rs`). May change at any time.
+#[doc(hidden)]
+pub mod __fuzz {
+    use crate::{Dirent, Layout, Result};
+
+    /// [`Dir`](crate::Dir)'s buffer of records, fed by `read`.
+    #[derive(Debug)]
+    pub struct RecordStream(crate::records::RecordBuf);
+
+    impl RecordStream {
+        /// A stream reading with a buffer of `size` bytes.
+        #[must_use]
+        pub fn new(size: usize) -> RecordStream {
+            RecordStream(crate::records::RecordBuf::new(size))
+        }
+
+        /// Changes the buffer size, keeping unread records.
+        pub fn set_buffer_size(&mut self, size: usize) {
+            self.0.set_size(size);
+        }
+
+        /// Forgets the records and the end (as after a rewind).
+        pub fn reset(&mut self) {
+            self.0.reset();
+        }
+
+        /// The next record of `layout` (`.`/`..` skipped unless `dots`),
+        /// calling `read` with the whole buffer when more are needed.
+        ///
+        /// # Errors
+        /// What `read` fails with; `EIO` if it claims more bytes than the
+        /// buffer holds; `EINVAL` for a corrupt record.
+        pub fn next_entry(
+            &mut self,
+            layout: Layout,
+            dots: bool,
+            read: impl FnMut(&mut [u8]) -> Result<usize>,
+        ) -> Option<Result<Dirent<'_>>> {
+            self.0.next(layout, dots, read)
+        }
+    }
+}
