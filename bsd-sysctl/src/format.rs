@@ -33,14 +33,12 @@ fn native_kind(kind_word: u32, fmt: &str) -> Kind {
 }
 
 /// `CTLTYPE`: the type bits of the kind word on FreeBSD and Apple.
-#[cfg(any(test, not(target_os = "dragonfly")))]
 pub(crate) const CTLTYPE: u32 = 0xf;
 /// `CTLTYPE` on DragonFly: five bits, for its bit-field types
 /// `CTLTYPE_BIT32` (0x10) and `CTLTYPE_BIT64` (0x11), whose bit number
 /// sits above (`CTLMASK_BITFLD` 0xfc0). DragonFly's `sys/sys/sysctl.h`,
 /// lines 69–87 (`CTLTYPE 0x1f`, types 0x01–0x0f as FreeBSD's, the two
 /// bit-field types) and 102–104 (`CTLMASK_BITFLD`, `CTLMASK_TYPE 0x1f`).
-#[cfg(any(test, target_os = "dragonfly"))]
 pub(crate) const CTLTYPE_DRAGONFLY: u32 = 0x1f;
 /// `CTLFLAG_RD` (FreeBSD, DragonFly, Apple).
 pub(crate) const CTLFLAG_RD: u32 = 0x8000_0000;
@@ -98,7 +96,6 @@ impl OidFmt {
 /// `"I"`; `SYSCTL_BIT32`/`SYSCTL_BIT64` in DragonFly's
 /// `sys/sys/sysctl.h`). `ctltype` is the kind word masked with
 /// [`CTLTYPE_DRAGONFLY`].
-#[cfg(any(test, target_os = "dragonfly"))]
 pub(crate) fn kind_dragonfly(ctltype: u32, fmt: &str) -> Kind {
     match ctltype {
         0x10 | 0x11 => Kind::Int,
@@ -108,7 +105,6 @@ pub(crate) fn kind_dragonfly(ctltype: u32, fmt: &str) -> Kind {
 
 /// FreeBSD (and DragonFly below 0x10): 15 types, `CTLTYPE_NODE` 1 …
 /// `CTLTYPE_U32` 0xf; the format only adds detail (`"IK"`, `"S,clockinfo"`).
-#[cfg(any(test, not(target_vendor = "apple")))]
 pub(crate) fn kind_freebsd(ctltype: u32, _fmt: &str) -> Kind {
     match ctltype {
         1 => Kind::Node,
@@ -132,7 +128,6 @@ pub(crate) fn kind_freebsd(ctltype: u32, _fmt: &str) -> Kind {
 /// Apple: `CTLTYPE_NODE` 1, `INT` 2, `STRING` 3, `QUAD` 4, `OPAQUE` 5. Its
 /// sysctl(8) reads width and sign from the format's letters (`SYSCTL_LONG`
 /// is an `INT` node formatted `"L"`).
-#[cfg(any(test, target_vendor = "apple"))]
 pub(crate) fn kind_apple(ctltype: u32, fmt: &str) -> Kind {
     if ctltype == 1 {
         return Kind::Node;

@@ -142,11 +142,9 @@ macro_rules! man8 {
 pub(crate) use man8;
 
 mod ctl;
-#[cfg(any(test, target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple"))]
 mod format;
 mod mib;
 mod name;
-#[cfg(any(test, target_os = "netbsd"))]
 mod netbsd;
 #[cfg(any(test, target_os = "openbsd"))]
 mod openbsd;
@@ -327,4 +325,110 @@ pub fn sysctl_uint(name: &str) -> Result<u64> {
 #[doc(alias = "nametomib", alias = "sysctlnametomib")]
 pub fn name_to_mib(name: &str) -> Result<Mib> {
     sys::name_to_mib(name)
+}
+
+/// Not part of the API: the pure decoders of every platform, for the fuzz
+/// target (`fuzz/fuzz_targets/sysctl_decode.rs`). May change at any time.
+#[doc(hidden)]
+pub mod __fuzz {
+    use crate::value::Layout;
+    use crate::{Kind, Result, Value};
+
+    /// Every platform's C layout (`long`, `time_t`, `struct timeval`,
+    /// `struct clockinfo`, `struct loadavg`), with its name.
+    pub const LAYOUTS: &[&str] = &[
+        "freebsd-lp64",
+        "freebsd-i386",
+        "dragonfly",
+        "netbsd-lp64",
+        "netbsd-i386",
+        "openbsd-lp64",
+        "apple",
+        "linux-lp64",
+    ];
+
+    fn layout(i: usize) -> Layout {
+        match i % LAYOUTS.len() {
+            0 => Layout::FREEBSD_LP64,
+            1 => Layout::FREEBSD_I386,
+            2 => Layout::DRAGONFLY,
+            3 => Layout::NETBSD_LP64,
+            4 => Layout::NETBSD_I386,
+            5 => Layout::OPENBSD_LP64,
+            6 => Layout::APPLE,
+            _ => Layout::LINUX_LP64,
+        }
+    }
+
+    /// Decodes `bytes` as a node of `kind` and `format` on platform
+    /// `LAYOUTS[layout % LAYOUTS.len()]`.
+    ///
+    /// # Errors
+    /// As [`Value::decode`].
+    pub fn decode(layout_index: usize, kind: Kind, format: &str, bytes: &[u8]) -> Result<Value> {
+        crate::value::decode(kind, format, bytes, &layout(layout_index))
+    }
+
+    /// Encodes `value` for a node of `kind` on that platform (`nul`: a
+    /// string with its NUL, as a kernel returns it).
+    ///
+    /// # Errors
+    /// As [`Value::encode`].
+    pub fn encode(layout_index: usize, value: &Value, kind: Kind, nul: bool) -> Result<Vec<u8>> {
+        crate::value::encode(value, kind, &layout(layout_index), nul)
+    }
+
+    /// A parsed `{0, 4}` reply: the kind word, the format, and the kind as
+    /// FreeBSD, DragonFly, Apple and this system read it, readable,
+    /// writable.
+    pub type OidFmt = (u32, String, [Kind; 4], bool, bool);
+
+    /// Parses a `{0, 4}` reply (FreeBSD, DragonFly, Apple).
+    ///
+    /// # Errors
+    /// `EIO` for a reply shorter than the kind word or a format that is not
+    /// UTF-8.
+    pub fn oidfmt(reply: &[u8]) -> Result<OidFmt> {
+        use crate::format as f;
+        let o = f::OidFmt::parse(reply)?;
+        let kinds = [
+            f::kind_freebsd(o.kind_word & f::CTLTYPE, &o.fmt),
+            f::kind_dragonfly(o.kind_word & f::CTLTYPE_DRAGONFLY, &o.fmt),
+            f::kind_apple(o.kind_word & f::CTLTYPE, &o.fmt),
+            o.kind(),
+        ];
+        Ok((o.kind_word, o.fmt.clone(), kinds, o.readable(), o.writable()))
+    }
+
+    /// One node of a NetBSD `CTL_QUERY` reply: number, name, kind,
+    /// writability and the format this crate gives it.
+    pub type NetbsdNode = (i32, String, Kind, bool, &'static str);
+
+    /// Parses a NetBSD `CTL_QUERY` reply.
+    ///
+    /// # Errors
+    /// `EIO` for a malformed reply.
+    pub fn netbsd_nodes(reply: &[u8]) -> Result<Vec<NetbsdNode>> {
+        crate::netbsd::parse_nodes(reply).map(|nodes| {
+            nodes
+                .into_iter()
+                .map(|n| {
+                    let kind = n.kind();
+                    let fmt = crate::netbsd::format_for(&n.name, kind);
+                    (n.num, n.name.clone(), kind, n.writable(), fmt)
+                })
+                .collect()
+        })
+    }
+
+    /// Parses a NetBSD `CTL_DESCRIBE` reply for node `num`.
+    ///
+    /// # Errors
+    /// `EIO` for a malformed reply.
+    pub fn netbsd_description(reply: &[u8], num: i32) -> Result<Option<String>> {
+        crate::netbsd::parse_description(reply, num)
+    }
+
+    /// `sizeof(struct sysctlnode)` on NetBSD, every machine.
+    pub const NETBSD_NODE_SIZE: usize = crate::netbsd::NODE_SIZE;
 }

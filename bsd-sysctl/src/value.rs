@@ -112,20 +112,17 @@ pub(crate) struct ClockLayout {
 
 impl ClockLayout {
     /// FreeBSD: `hz, tick, spare, stathz, profhz`.
-    #[cfg(any(test, target_os = "freebsd"))]
     pub const SPARE: ClockLayout = ClockLayout {
         tickadj: false,
         four: false,
     };
     /// Apple, NetBSD, DragonFly: `hz, tick, tickadj, stathz, profhz`.
-    #[cfg(any(test, not(any(target_os = "freebsd", target_os = "openbsd"))))]
     pub const TICKADJ: ClockLayout = ClockLayout {
         tickadj: true,
         four: false,
     };
     /// OpenBSD: `hz, tick, stathz, profhz` since 7.4, with `tickadj` third
     /// before.
-    #[cfg(any(test, target_os = "openbsd"))]
     pub const OPENBSD: ClockLayout = ClockLayout {
         tickadj: true,
         four: true,
@@ -156,8 +153,8 @@ impl Layout {
     }
 }
 
-/// The layouts of every platform, as test fixtures.
-#[cfg(test)]
+/// The layouts of every platform: the tests' fixtures and the fuzz
+/// target's, on every host.
 impl Layout {
     /// FreeBSD on amd64, arm64, riscv64, powerpc64 (`suseconds_t` is `long`).
     pub const FREEBSD_LP64: Layout = Layout {
@@ -342,7 +339,9 @@ impl Value {
     /// Encodes the value as the bytes this platform's kernel takes for a
     /// node of `kind` (what [`Ctl::set_value`](crate::Ctl::set_value)
     /// sends on the BSDs): an integer in the node's width, a string
-    /// without NUL, a structure in its C layout.
+    /// without NUL, a structure in its C layout; a [`Value::Time`] as a
+    /// `struct timeval` (to the microsecond), the only time structure a
+    /// writable node takes.
     ///
     /// # Errors
     /// `ERANGE` for an integer that does not fit the kind; `EINVAL` for a
@@ -831,7 +830,12 @@ pub(crate) fn encode(value: &Value, kind: Kind, layout: &Layout, nul: bool) -> R
         match value {
             Value::Array(items) => {
                 for item in items {
-                    put_int(&mut out, item.as_i128().ok_or(Errno::EINVAL)?, width, signed)?;
+                    let v = match item {
+                        // An "IK" array (several sensors) holds temperatures.
+                        Value::Temperature(t) => t.raw.into(),
+                        v => v.as_i128().ok_or(Errno::EINVAL)?,
+                    };
+                    put_int(&mut out, v, width, signed)?;
                 }
             }
             Value::Temperature(t) => put_int(&mut out, t.raw.into(), width, signed)?,

@@ -443,3 +443,12 @@ fn four_or_eight_bytes() {
         assert_eq!(uint_either(&vec![0; len]), Err(Errno::EIO), "{len}");
     }
 }
+
+#[test]
+fn temperature_arrays_round_trip() {
+    // Two sensors in one "IK" node.
+    let bytes = ne32(&[3000, 3100]);
+    let v = decode(Kind::Int, "IK", &bytes, &Layout::FREEBSD_LP64).unwrap();
+    assert_eq!(v.to_string(), "26.9C 36.9C");
+    assert_eq!(encode(&v, Kind::Int, &Layout::FREEBSD_LP64, true), Ok(bytes));
+}
