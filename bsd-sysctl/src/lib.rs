@@ -345,6 +345,9 @@ pub mod __fuzz {
         "openbsd-lp64",
         "apple",
         "linux-lp64",
+        "freebsd-armv7",
+        "openbsd-i386",
+        "linux-ilp32",
     ];
 
     fn layout(i: usize) -> Layout {
@@ -356,7 +359,10 @@ pub mod __fuzz {
             4 => Layout::NETBSD_I386,
             5 => Layout::OPENBSD_LP64,
             6 => Layout::APPLE,
-            _ => Layout::LINUX_LP64,
+            7 => Layout::LINUX_LP64,
+            8 => Layout::FREEBSD_ARMV7,
+            9 => Layout::OPENBSD_I386,
+            _ => Layout::LINUX_ILP32,
         }
     }
 

@@ -219,6 +219,34 @@ impl Layout {
         timespec: 16,
         clockinfo: ClockLayout::TICKADJ,
     };
+    /// FreeBSD on armv7: 32-bit `long`, 64-bit `time_t` (8-aligned),
+    /// `suseconds_t` a 32-bit `long`.
+    pub const FREEBSD_ARMV7: Layout = Layout {
+        long: 4,
+        time_t: 8,
+        suseconds: 4,
+        timeval: 16,
+        timespec: 16,
+        clockinfo: ClockLayout::SPARE,
+    };
+    /// OpenBSD on i386: 64-bit `time_t` with 4-byte alignment.
+    pub const OPENBSD_I386: Layout = Layout {
+        long: 4,
+        time_t: 8,
+        suseconds: 4,
+        timeval: 12,
+        timespec: 12,
+        clockinfo: ClockLayout::OPENBSD,
+    };
+    /// 32-bit Linux (i686, glibc's 32-bit `time_t`), for the BSD aliases.
+    pub const LINUX_ILP32: Layout = Layout {
+        long: 4,
+        time_t: 4,
+        suseconds: 4,
+        timeval: 8,
+        timespec: 8,
+        clockinfo: ClockLayout::TICKADJ,
+    };
     /// 64-bit Linux, for the BSD aliases.
     pub const LINUX_LP64: Layout = Layout {
         long: 8,
@@ -229,6 +257,65 @@ impl Layout {
         clockinfo: ClockLayout::TICKADJ,
     };
 }
+
+impl Layout {
+    /// Field by field, in a `const` context.
+    const fn same(&self, o: &Layout) -> bool {
+        self.long == o.long
+            && self.time_t == o.time_t
+            && self.suseconds == o.suseconds
+            && self.timeval == o.timeval
+            && self.timespec == o.timespec
+            && self.clockinfo.tickadj == o.clockinfo.tickadj
+            && self.clockinfo.four == o.clockinfo.four
+    }
+}
+
+/// The layout the decoders are tested with for this target: `libc`'s C
+/// types must give exactly it, on every target the crate builds for, or
+/// the build fails here (so a target whose sizes nobody wrote down cannot
+/// pass unnoticed).
+const NATIVE_IS_TESTED: bool = {
+    let n = &Layout::NATIVE;
+    if cfg!(target_os = "freebsd") {
+        if cfg!(target_arch = "x86") {
+            n.same(&Layout::FREEBSD_I386)
+        } else if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::FREEBSD_ARMV7)
+        } else {
+            n.same(&Layout::FREEBSD_LP64)
+        }
+    } else if cfg!(target_os = "dragonfly") {
+        n.same(&Layout::DRAGONFLY)
+    } else if cfg!(target_os = "netbsd") {
+        if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::NETBSD_I386)
+        } else {
+            n.same(&Layout::NETBSD_LP64)
+        }
+    } else if cfg!(target_os = "openbsd") {
+        if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::OPENBSD_I386)
+        } else {
+            n.same(&Layout::OPENBSD_LP64)
+        }
+    } else if cfg!(target_vendor = "apple") {
+        n.same(&Layout::APPLE)
+    } else if cfg!(target_pointer_width = "32") {
+        n.same(&Layout::LINUX_ILP32)
+    } else {
+        n.same(&Layout::LINUX_LP64)
+    }
+};
+const _: () = assert!(
+    NATIVE_IS_TESTED,
+    "this target's C layout is not one the decoders are tested with"
+);
+
+// FreeBSD is the one family whose `libc` declares `struct clockinfo`:
+// five `int`s.
+#[cfg(target_os = "freebsd")]
+const _: () = assert!(core::mem::size_of::<libc::clockinfo>() == 20);
 
 #[cfg(target_os = "freebsd")]
 const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::SPARE;

@@ -796,6 +796,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "writes and reads a real file (open, pread)")]
     fn values_longer_than_the_stack_buffer() {
         // /proc/sys values are short; a regular file stands in for a long
         // one, to take the growing-buffer path.

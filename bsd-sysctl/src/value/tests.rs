@@ -38,6 +38,9 @@ fn timeval_every_layout() {
         (Layout::OPENBSD_LP64, 16),
         (Layout::APPLE, 16),
         (Layout::LINUX_LP64, 16),
+        (Layout::FREEBSD_ARMV7, 16),
+        (Layout::OPENBSD_I386, 12),
+        (Layout::LINUX_ILP32, 8),
     ] {
         let b = timeval_fixture(&layout, 1_700_000_000, 123_456);
         assert_eq!(b.len(), size, "{layout:?}");
@@ -235,10 +238,24 @@ fn loadavg_every_layout() {
     // 32-bit: 16 bytes.
     let mut ilp32 = b.clone();
     ilp32.extend_from_slice(&2048i32.to_ne_bytes());
-    assert_eq!(
-        decode_loadavg(&ilp32, &Layout::FREEBSD_I386).map(|l| l.to_string()),
-        Ok("{ 0.12 0.34 0.56 }".to_string())
-    );
+    for layout in [
+        Layout::FREEBSD_I386,
+        Layout::FREEBSD_ARMV7,
+        Layout::NETBSD_I386,
+        Layout::OPENBSD_I386,
+        Layout::LINUX_ILP32,
+    ] {
+        assert_eq!(
+            decode_loadavg(&ilp32, &layout).map(|l| l.to_string()),
+            Ok("{ 0.12 0.34 0.56 }".to_string()),
+            "{layout:?}"
+        );
+        let la = decode_loadavg(&ilp32, &layout).unwrap();
+        assert_eq!(
+            encode(&Value::LoadAvg(la), Kind::Opaque, &layout, false),
+            Ok(ilp32.clone())
+        );
+    }
     assert_eq!(decode_loadavg(&ilp32, &Layout::FREEBSD_LP64), Err(Errno::EIO));
     // A zero scale divides to infinity or NaN, never panics.
     let z = LoadAvg {
