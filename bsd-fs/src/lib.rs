@@ -156,6 +156,12 @@ pub mod __fuzz {
             RecordStream(crate::records::RecordBuf::new(size))
         }
 
+        /// The buffer size for the next read.
+        #[must_use]
+        pub fn buffer_size(&self) -> usize {
+            self.0.size()
+        }
+
         /// Changes the buffer size, keeping unread records.
         pub fn set_buffer_size(&mut self, size: usize) {
             self.0.set_size(size);
