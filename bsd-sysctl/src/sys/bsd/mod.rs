@@ -109,8 +109,15 @@ pub(crate) fn read_grow(mut call: impl FnMut(Old<'_>) -> Result<usize>) -> Resul
     }
     for _ in 0..16 {
         let size = call(Old::Size)?;
-        // Room for growth between the two calls.
-        let mut buf = vec![0u8; size + size / 8 + 64];
+        // Room for growth between the two calls; a size that leaves no
+        // room (a kernel's absurd answer) is ENOMEM, never a wrap.
+        let room = size
+            .checked_add(size / 8)
+            .and_then(|n| n.checked_add(64))
+            .ok_or(Errno::ENOMEM)?;
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(room).map_err(|_| Errno::ENOMEM)?;
+        buf.resize(room, 0);
         match call(Old::Buf(&mut buf)) {
             Ok(n) => {
                 buf.truncate(n);
