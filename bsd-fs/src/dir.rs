@@ -10,7 +10,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::path::Path;
 
 /// `getdirentries(fd, buf, len, &base)`—Reads directory records from `fd`
-/// into `buf`; the seed's `ReadDirent`.
+/// into `buf`; Go's `syscall.ReadDirent`.
 ///
 /// Returns how many bytes of `buf` were filled with whole records, 0 at the
 /// end of the directory. Parse them with [`Dirents::new`]`(&buf[..n])`.
@@ -20,13 +20,12 @@ use std::path::Path;
 ///
 /// ```
 /// use bsd_fs::{read_dirent, Dirents};
-/// use std::os::fd::AsFd;
 ///
 /// let dir = std::fs::File::open("/")?;
 /// let mut buf = vec![0u8; 8192];
 /// let mut names = Vec::new();
 /// loop {
-///     let n = read_dirent(dir.as_fd(), &mut buf)?;
+///     let n = read_dirent(&dir, &mut buf)?;
 ///     if n == 0 {
 ///         break;
 ///     }
@@ -60,7 +59,7 @@ use std::path::Path;
 ///   number of entries returned so far (`lseek(fd, 0, SEEK_SET)` starts
 ///   over); each call costs a walk over the entries before it, so reading a
 ///   large directory this way is quadratic: use [`Dir`] there, which reads
-///   `readdir` directly. As in the seed, `readdir` failing with `EINVAL` or
+///   `readdir` directly. As in Go's `syscall.ReadDirent`, `readdir` failing with `EINVAL` or
 ///   `ENOENT` is taken as the end of the directory (Apple's file systems
 ///   report those when entries are removed between two reads). Concurrent
 ///   calls on one descriptor race on its offset.
@@ -88,8 +87,8 @@ use std::path::Path;
     alias = "getdents64"
 )]
 #[inline]
-pub fn read_dirent(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    sys::read_dirent(fd, buf)
+pub fn read_dirent<Fd: AsFd>(fd: Fd, buf: &mut [u8]) -> Result<usize> {
+    sys::read_dirent(fd.as_fd(), buf)
 }
 
 /// An open directory and a buffer of its records: a stream of entries
@@ -124,7 +123,7 @@ pub fn read_dirent(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 /// # Platforms
 /// Linux and the BSDs read with the call [`read_dirent`] makes into a
 /// buffer of [`DEFAULT_BUFFER_SIZE`](Dir::DEFAULT_BUFFER_SIZE) bytes
-/// (see [`with_buffer_size`](Dir::with_buffer_size)). Apple reads with
+/// (see [`set_buffer_size`](Dir::set_buffer_size)). Apple reads with
 /// `readdir` on a stream it owns, whose buffer the C library manages.
 #[doc(alias = "DIR", alias = "opendir", alias = "readdir")]
 pub struct Dir {
@@ -156,7 +155,7 @@ impl Dir {
     /// repeats the measurement ("fs: Dir buffer size").
     pub const DEFAULT_BUFFER_SIZE: usize = 32 * 1024;
 
-    /// The smallest buffer [`with_buffer_size`](Dir::with_buffer_size)
+    /// The smallest buffer [`set_buffer_size`](Dir::set_buffer_size)
     /// accepts: room for the largest record of any platform (a name of
     /// 1023 bytes on Apple, 511 on NetBSD, 255 elsewhere).
     pub const MIN_BUFFER_SIZE: usize = 2048;
@@ -206,22 +205,33 @@ impl Dir {
         })
     }
 
-    /// Uses a buffer of `size` bytes (at least
-    /// [`MIN_BUFFER_SIZE`](Dir::MIN_BUFFER_SIZE), at most `i32::MAX`).
+    /// Uses a buffer of `size` bytes from the next read on, clamped to
+    /// [`MIN_BUFFER_SIZE`](Dir::MIN_BUFFER_SIZE)`..=i32::MAX` (a size the
+    /// kernel's `int` length can carry, so `usize::MAX` is `i32::MAX`, not
+    /// an error or a wrap).
     ///
     /// A larger buffer means fewer system calls for large directories and
     /// more memory held; see
     /// [`DEFAULT_BUFFER_SIZE`](Dir::DEFAULT_BUFFER_SIZE) for what was
-    /// measured. Entries already read and not yet returned are kept. The
-    /// buffer is allocated at the first read.
+    /// measured. It can be changed at any point of the stream: entries
+    /// already read and not yet returned are kept, in order. A new buffer
+    /// is allocated at the next read, so setting the size right after
+    /// opening costs nothing extra.
+    ///
+    /// ```
+    /// let mut dir = bsd_fs::Dir::open("/")?;
+    /// dir.set_buffer_size(256 * 1024);
+    /// let first = dir.next_entry().transpose()?.map(|e| e.to_entry());
+    /// dir.set_buffer_size(4096); // the rest of the stream is kept
+    /// assert!(first.is_some());
+    /// # Ok::<(), bsd_fs::Errno>(())
+    /// ```
     ///
     /// # Platforms
     /// No effect on Apple, where `readdir` manages its own buffer.
-    #[must_use]
-    pub fn with_buffer_size(mut self, size: usize) -> Dir {
-        let size = size.clamp(Dir::MIN_BUFFER_SIZE, libc::c_int::MAX as usize);
+    pub fn set_buffer_size(&mut self, size: usize) {
+        let size = size.clamp(Dir::MIN_BUFFER_SIZE, libc::c_int::MAX.unsigned_abs() as usize);
         self.stream.set_buffer_size(size);
-        self
     }
 
     /// The buffer size in use (0 on Apple, where `readdir` has its own).

@@ -394,7 +394,6 @@ pub(crate) struct Record {
 impl Record {
     /// The name without its NUL (`rec` is the buffer from this record's
     /// start). Used by the buffered stream, to skip `.` and `..`.
-    #[cfg(not(target_vendor = "apple"))]
     pub fn name<'a>(&self, rec: &'a [u8]) -> &'a [u8] {
         rec.get(self.name_start..self.name_start + self.name_len)
             .unwrap_or_default()

@@ -31,7 +31,7 @@
 //! ```
 //!
 //! # What is here
-//! - [`read_dirent`]: the seed's `ReadDirent` — one `getdirentries`
+//! - [`read_dirent`]: Go's `syscall.ReadDirent` — one `getdirentries`
 //!   (FreeBSD, DragonFly), `getdents` (NetBSD, OpenBSD) or `getdents64`
 //!   (Linux) into a caller's buffer; on Apple an emulation over `readdir`.
 //! - [`Dirents`]: the records of such a buffer as [`Dirent`]s, validated
@@ -43,8 +43,17 @@
 //!   entries to those who want them.
 //! - [`utimensat`], [`utimes_nano`], [`futimens`] with [`Timespec`]
 //!   (nanoseconds, [`Timespec::NOW`], [`Timespec::OMIT`], conversions from
-//!   `SystemTime` before and after 1970), and the seed's microsecond
-//!   [`utimes`] and [`futimes`] with [`Timeval`].
+//!   `SystemTime` before and after 1970), and Go's microsecond
+//!   `syscall.Utimes` and `syscall.Futimes` as [`utimes`] and [`futimes`]
+//!   with [`Timeval`].
+//!
+//! # Times
+//! [`Timespec`] and [`Timeval`] are this crate's own time types because
+//! Go's `syscall.UtimesNano` and `syscall.Utimes` take them; both convert
+//! from and to `std::time::SystemTime` (`TryFrom`, before 1970 too). Their
+//! fields are `i64` on every platform; a value that does not fit the
+//! platform's `time_t` (32 bits on some 32-bit systems) is `EOVERFLOW`
+//! when the call is made, never truncated.
 //!
 //! # Platforms
 //! Linux, FreeBSD ≥ 12, DragonFly, NetBSD, OpenBSD, macOS ≥ 10.13 and iOS ≥
@@ -62,6 +71,7 @@
 //! - Apple man-page links point to a mirror of the Xcode man pages, since
 //!   Apple publishes the current pages only inside Xcode.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
@@ -114,12 +124,15 @@ pub(crate) use man_links;
 mod dir;
 mod dirent;
 mod path;
+mod records;
 mod sys;
 mod time;
 
 pub use dir::{read_dirent, Dir, IntoEntries};
 pub use dirent::{DirEntry, Dirent, Dirents, FileType, Layout};
 pub use time::{futimens, futimes, utimensat, utimes, utimes_nano, AtFlags, Timespec, Timeval};
+
+pub use bsd_errno::{Errno, Result};
 
 use std::os::fd::BorrowedFd;
 
@@ -129,3 +142,54 @@ use std::os::fd::BorrowedFd;
 // Apple), and the kernel treats it as the current directory wherever a
 // directory descriptor is expected; it is never closed.
 pub const CWD: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(libc::AT_FDCWD) };
+
+/// Not part of the API: the directory stream's buffer logic, driven by a
+/// caller's "read more" function instead of the kernel, for the fuzz
+/// target (`fuzz/fuzz_targets/dir_refill.rs`). May change at any time.
+#[doc(hidden)]
+pub mod __fuzz {
+    use crate::{Dirent, Layout, Result};
+
+    /// [`Dir`](crate::Dir)'s buffer of records, fed by `read`.
+    #[derive(Debug)]
+    pub struct RecordStream(crate::records::RecordBuf);
+
+    impl RecordStream {
+        /// A stream reading with a buffer of `size` bytes.
+        #[must_use]
+        pub fn new(size: usize) -> RecordStream {
+            RecordStream(crate::records::RecordBuf::new(size))
+        }
+
+        /// The buffer size for the next read.
+        #[must_use]
+        pub fn buffer_size(&self) -> usize {
+            self.0.size()
+        }
+
+        /// Changes the buffer size, keeping unread records.
+        pub fn set_buffer_size(&mut self, size: usize) {
+            self.0.set_size(size);
+        }
+
+        /// Forgets the records and the end (as after a rewind).
+        pub fn reset(&mut self) {
+            self.0.reset();
+        }
+
+        /// The next record of `layout` (`.`/`..` skipped unless `dots`),
+        /// calling `read` with the whole buffer when more are needed.
+        ///
+        /// # Errors
+        /// What `read` fails with; `EIO` if it claims more bytes than the
+        /// buffer holds; `EINVAL` for a corrupt record.
+        pub fn next_entry(
+            &mut self,
+            layout: Layout,
+            dots: bool,
+            read: impl FnMut(&mut [u8]) -> Result<usize>,
+        ) -> Option<Result<Dirent<'_>>> {
+            self.0.next(layout, dots, read)
+        }
+    }
+}

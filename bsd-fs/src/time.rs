@@ -1,4 +1,4 @@
-//! File times: `utimensat`/`futimens` with nanoseconds, and the seed's
+//! File times: `utimensat`/`futimens` with nanoseconds, and Go's
 //! microsecond `utimes`/`futimes`.
 
 use crate::path::with_c_path;
@@ -132,17 +132,18 @@ impl TryFrom<SystemTime> for Timespec {
 impl Timespec {
     /// The time `d` before the epoch, normalised to a non-negative `nsec`.
     fn before_epoch(d: Duration) -> Result<Timespec> {
-        let sec = i64::try_from(d.as_secs()).map_err(|_| Errno::EOVERFLOW)?;
+        // In i128: 2^63 seconds before the epoch is `i64::MIN`, which fits,
+        // though 2^63 itself does not.
         let nsec = i64::from(d.subsec_nanos());
-        if nsec == 0 {
-            Ok(Timespec { sec: -sec, nsec: 0 })
+        let (sec, nsec) = if nsec == 0 {
+            (-i128::from(d.as_secs()), 0)
         } else {
-            let sec = (-sec).checked_sub(1).ok_or(Errno::EOVERFLOW)?;
-            Ok(Timespec {
-                sec,
-                nsec: NANOS_PER_SEC - nsec,
-            })
-        }
+            (-i128::from(d.as_secs()) - 1, NANOS_PER_SEC - nsec)
+        };
+        Ok(Timespec {
+            sec: i64::try_from(sec).map_err(|_| Errno::EOVERFLOW)?,
+            nsec,
+        })
     }
 }
 
@@ -341,9 +342,9 @@ pub fn utimensat<Fd: AsFd, P: AsRef<Path>>(dirfd: Fd, path: P, times: &[Timespec
 /// `utimensat(AT_FDCWD, path, times, 0)`—Sets a file's access and
 /// modification times to the nanosecond, following symbolic links.
 ///
-/// The seed's `UtimesNano`, without its loss: the seed went through
-/// `utimes` and dropped everything below the microsecond; this keeps all
-/// nine digits on every platform.
+/// Go's `syscall.UtimesNano`, without its loss: on the BSDs Go goes
+/// through `utimes` and drops everything below the microsecond; this keeps
+/// all nine digits on every platform.
 ///
 /// ```
 /// use bsd_fs::{utimes_nano, Timespec};
@@ -395,7 +396,7 @@ pub fn futimens<Fd: AsFd>(fd: Fd, times: &[Timespec; 2]) -> Result<()> {
 }
 
 /// `utimes(path, times)`—Sets a file's access and modification times, to
-/// the microsecond (the seed's `Utimes`).
+/// the microsecond (Go's `syscall.Utimes`).
 ///
 /// Prefer [`utimes_nano`]: it keeps nanoseconds and knows NOW and OMIT.
 ///
@@ -414,7 +415,7 @@ pub fn utimes<P: AsRef<Path>>(path: P, times: &[Timeval; 2]) -> Result<()> {
 }
 
 /// `futimes(fd, times)`—Sets an open file's access and modification times,
-/// to the microsecond (the seed's `Futimes`).
+/// to the microsecond (Go's `syscall.Futimes`).
 ///
 /// Prefer [`futimens`].
 ///
@@ -498,6 +499,19 @@ mod tests {
         for sec in [i64::MAX, i64::MIN, i64::MIN + 1] {
             let r = SystemTime::try_from(Timespec::new(sec, 999_999_999));
             assert!(matches!(r, Ok(_) | Err(Errno::EOVERFLOW)), "{sec}: {r:?}");
+            // And where they fit, they come back exactly.
+            if let Ok(st) = r {
+                assert_eq!(Timespec::try_from(st), Ok(Timespec::new(sec, 999_999_999)));
+            }
+        }
+        // i64::MIN seconds exactly (2^63 s before the epoch).
+        if let Some(st) = UNIX_EPOCH.checked_sub(Duration::from_secs(1 << 63)) {
+            assert_eq!(Timespec::try_from(st), Ok(Timespec::new(i64::MIN, 0)));
+            // One nanosecond earlier is beyond i64 seconds: EOVERFLOW.
+            if let Some(earlier) = st.checked_sub(Duration::from_nanos(1)) {
+                assert_eq!(Timespec::try_from(earlier), Err(Errno::EOVERFLOW));
+                assert_eq!(Timeval::try_from(earlier), Err(Errno::EOVERFLOW));
+            }
         }
         assert_eq!(
             Timeval::try_from(UNIX_EPOCH - Duration::new(0, 1)),

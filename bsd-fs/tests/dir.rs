@@ -127,7 +127,7 @@ fn check_big_directory(base: &Scratch) {
     for size in [None, Some(Dir::MIN_BUFFER_SIZE), Some(1 << 20)] {
         let mut d = Dir::open(dir).unwrap();
         if let Some(s) = size {
-            d = d.with_buffer_size(s);
+            d.set_buffer_size(s);
             assert_eq!(d.buffer_size(), reported_buffer_size(s));
         } else {
             assert_eq!(d.buffer_size(), reported_buffer_size(Dir::DEFAULT_BUFFER_SIZE));
@@ -203,7 +203,8 @@ fn rewind_restarts() {
     let s = Scratch::new("rewind");
     populate(s.path(), 500);
     let want = std_listing(s.path());
-    let mut d = Dir::open(s.path()).unwrap().with_buffer_size(Dir::MIN_BUFFER_SIZE);
+    let mut d = Dir::open(s.path()).unwrap();
+    d.set_buffer_size(Dir::MIN_BUFFER_SIZE);
     let mut first = Vec::new();
     for _ in 0..100 {
         first.push(d.next_entry().unwrap().unwrap().file_name().to_owned());
@@ -233,14 +234,19 @@ fn changing_the_buffer_keeps_unread_entries() {
         let e = d.next_entry().unwrap().unwrap();
         got.insert(e.file_name().to_owned(), (e.ino(), e.file_type()));
     }
-    let mut d = d.with_buffer_size(Dir::MIN_BUFFER_SIZE);
+    d.set_buffer_size(Dir::MIN_BUFFER_SIZE);
     got.extend(dir_listing(&mut d));
     assert_eq!(got, want);
-    // Below the minimum is raised to it.
-    assert_eq!(
-        Dir::open(s.path()).unwrap().with_buffer_size(1).buffer_size(),
-        reported_buffer_size(Dir::MIN_BUFFER_SIZE)
-    );
+    // Below the minimum is raised to it; above i32::MAX lowered to it.
+    let mut d = Dir::open(s.path()).unwrap();
+    d.set_buffer_size(1);
+    assert_eq!(d.buffer_size(), reported_buffer_size(Dir::MIN_BUFFER_SIZE));
+    d.set_buffer_size(usize::MAX);
+    assert_eq!(d.buffer_size(), reported_buffer_size(i32::MAX as usize));
+    // Not allocated until a read: a huge size costs nothing until then;
+    // back to a sane size, the stream reads as before.
+    d.set_buffer_size(Dir::DEFAULT_BUFFER_SIZE);
+    assert_eq!(dir_listing(&mut d), want);
 }
 
 #[test]
@@ -256,7 +262,7 @@ fn empty_directory() {
     let raw = raw_listing(f.as_fd(), 1024);
     assert_eq!(raw.keys().collect::<Vec<_>>(), [OsStr::new("."), OsStr::new("..")]);
     let mut buf = [0u8; 1024];
-    assert_eq!(read_dirent(f.as_fd(), &mut buf), Ok(0), "the end stays the end");
+    assert_eq!(read_dirent(&f, &mut buf), Ok(0), "the end stays the end");
 }
 
 #[test]
@@ -305,7 +311,8 @@ fn check_churn(s: &Scratch) {
     let mut live: Vec<OsString> = Vec::new();
     let mut made = 0usize;
     let mut seen: BTreeMap<OsString, usize> = BTreeMap::new();
-    let mut d = Dir::open(dir).unwrap().with_buffer_size(Dir::MIN_BUFFER_SIZE);
+    let mut d = Dir::open(dir).unwrap();
+    d.set_buffer_size(Dir::MIN_BUFFER_SIZE);
     let mut i = 0;
     loop {
         let name = match d.next_entry() {

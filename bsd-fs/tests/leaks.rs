@@ -24,7 +24,8 @@ fn no_descriptor_leaks() {
         // Streams: read to the end, dropped half-way, rewound, owned.
         let mut d = Dir::open(s.path()).unwrap();
         assert_eq!(d.collect_names().unwrap().len(), 51);
-        let mut d = Dir::open(s.path()).unwrap().with_buffer_size(Dir::MIN_BUFFER_SIZE);
+        let mut d = Dir::open(s.path()).unwrap();
+        d.set_buffer_size(Dir::MIN_BUFFER_SIZE);
         let _ = d.next_entry();
         d.rewind().unwrap();
         drop(d);

@@ -226,6 +226,47 @@ fn seconds_beyond_time_t() {
     }
 }
 
+/// `SystemTime`s far in the future and the past, as a user would pass
+/// them: on a 32-bit `time_t` (i686) EOVERFLOW before the kernel, nothing
+/// changed; on a 64-bit one the kernel takes them and the file system
+/// clamps to what it stores — never a wrap to the other side of 1970.
+#[test]
+fn system_times_far_out() {
+    let s = Scratch::new("far");
+    let p = file(&s, "f");
+    utimes_nano(&p, &[Timespec::new(50, 5), Timespec::new(60, 6)]).unwrap();
+    let future = UNIX_EPOCH + Duration::from_secs(i64::MAX.unsigned_abs());
+    let past = UNIX_EPOCH - Duration::from_secs(i64::MAX.unsigned_abs());
+    let beyond_2038 = UNIX_EPOCH + Duration::from_secs(1 << 32);
+    let cases = [
+        (future, true),
+        (past, false),
+        (beyond_2038, true),
+        (UNIX_EPOCH - Duration::from_secs(1 << 32), false),
+    ];
+    let narrow = core::mem::size_of::<libc::time_t>() == 4;
+    for (t, ahead) in cases {
+        let ts = Timespec::try_from(t).unwrap();
+        let tv = Timeval::try_from(t).unwrap();
+        let r1 = utimes_nano(&p, &[ts, ts]);
+        let r2 = utimes(&p, &[tv, tv]);
+        if narrow {
+            assert_eq!(r1, Err(Errno::EOVERFLOW), "{ts:?}");
+            assert_eq!(r2, Err(Errno::EOVERFLOW), "{tv:?}");
+            assert_eq!(times(&p), ((50, 5), (60, 6)), "a refused call changed nothing");
+        } else {
+            r1.unwrap();
+            r2.unwrap();
+            let (_, (mtime, _)) = times(&p);
+            if ahead {
+                assert!(mtime > i64::from(i32::MAX), "{ts:?} stored as {mtime}");
+            } else {
+                assert!(mtime < 0, "{ts:?} stored as {mtime}");
+            }
+        }
+    }
+}
+
 #[test]
 fn path_errors() {
     let s = Scratch::new("paths");

@@ -3,9 +3,17 @@
 //! - `-a`: every readable value. On Linux the listing is procps' `sysctl
 //!   -a`'s, line for line: entries without the owner read bit are left out,
 //!   as are the `base_reachable_time`/`retrans_time` entries procps calls
-//!   deprecated, and entries whose read fails with `EIO`
-//!   (`stable_secret` before it is set); a value of several lines prints
-//!   one `name = line` per line.
+//!   deprecated, the crate's BSD aliases (procps does not know them), and
+//!   entries whose read fails with `EIO` (`stable_secret` before it is
+//!   set); a value of several lines prints one `name = line` per line.
+//!   Run by an unprivileged user, entries it may not read are reported on
+//!   stderr ("permission denied on key") and the listing still succeeds,
+//!   as procps' does.
+//! - Linux names may be written with `/` as the separator, as procps
+//!   accepts them (`kernel/ostype`, `net/ipv4/conf/eth0.100/forwarding`):
+//!   the first separator of the name decides which form it is in.
+//! - Exit status as procps': 255 for an empty name (`"" is an unknown
+//!   key`), 1 for any other failure, 0 otherwise.
 //! - `-n`: values only; `-N`: names only; `-d`: descriptions.
 //! - `name`: that value (a node: every value below it); `name=value`: write
 //!   it (root only), then print the new value.
@@ -64,23 +72,56 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut ok = true;
+    let mut unknown_key = false;
     if opts.all {
         ok &= list("", opts, true, &mut out);
     }
     for arg in &args {
-        ok &= match arg.split_once('=') {
-            Some((name, value)) => set(name, value, opts, &mut out),
-            None => list(arg, opts, false, &mut out),
+        let (name, value) = match arg.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (arg.as_str(), None),
+        };
+        if name.is_empty() {
+            // procps: an empty key is an error of its own, exit 255.
+            let _ = out.flush();
+            eprintln!("sysctl: \"{name}\" is an unknown key");
+            unknown_key = true;
+            continue;
+        }
+        let name = dotted(name);
+        ok &= match value {
+            Some(value) => set(&name, value, opts, &mut out),
+            None => list(&name, opts, false, &mut out),
         };
     }
     if out.flush().is_err() {
         return ExitCode::FAILURE;
     }
-    if ok {
+    if unknown_key {
+        ExitCode::from(255)
+    } else if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// A name in the crate's dotted form. On Linux procps also takes names
+/// written as paths below `/proc/sys` (`kernel/ostype`): when the first
+/// separator is a `/`, the name is a path, and its `/` and `.` swap places
+/// (`net/ipv4/conf/eth0.100/forwarding` is `net.ipv4.conf.eth0/100.forwarding`).
+fn dotted(name: &str) -> String {
+    let path_form = cfg!(target_os = "linux") && name.find(['.', '/']).is_some_and(|i| name[i..].starts_with('/'));
+    if !path_form {
+        return name.to_owned();
+    }
+    name.chars()
+        .map(|c| match c {
+            '/' => '.',
+            '.' => '/',
+            c => c,
+        })
+        .collect()
 }
 
 /// procps' sysctl(8) hides these (the `_ms` variants replace them) when it
@@ -94,6 +135,19 @@ fn deprecated(name: &str) -> bool {
 fn list(prefix: &str, opts: Opts, all: bool, out: &mut impl Write) -> bool {
     let walk = match bsd_sysctl::walk(prefix) {
         Ok(w) => w,
+        Err(Errno::ENOENT) if cfg!(target_os = "linux") => {
+            // procps' words.
+            let path: String = prefix
+                .chars()
+                .map(|c| match c {
+                    '.' => '/',
+                    '/' => '.',
+                    c => c,
+                })
+                .collect();
+            eprintln!("sysctl: cannot stat /proc/sys/{path}: No such file or directory");
+            return false;
+        }
         Err(e) => {
             eprintln!("sysctl: {prefix}: {}", reason(e));
             return false;
@@ -111,6 +165,11 @@ fn list(prefix: &str, opts: Opts, all: bool, out: &mut impl Write) -> bool {
             }
         };
         if tree && deprecated(node.name()) {
+            continue;
+        }
+        // procps lists /proc/sys only; the crate's BSD aliases (kern.*,
+        // hw.*, vm.loadavg) are ours. Asked for by name, they are shown.
+        if all && node.is_alias() {
             continue;
         }
         let ctl = match node.ctl() {
@@ -157,7 +216,8 @@ fn show(ctl: &Ctl, opts: Opts, tree: bool, out: &mut impl Write) -> bool {
         Err(Errno::EIO) if cfg!(target_os = "linux") => return true,
         Err(Errno::EACCES) => {
             eprintln!("sysctl: permission denied on key '{name}'");
-            return false;
+            // procps' -a reports it and goes on: the listing succeeds.
+            return tree;
         }
         Err(e) if tree && !cfg!(target_os = "linux") => {
             let _ = e;

@@ -2,7 +2,6 @@
 
 use crate::sys;
 use crate::value::{Kind, Value};
-#[cfg(not(target_os = "linux"))]
 use crate::Mib;
 use bsd_errno::Result;
 
@@ -64,13 +63,13 @@ impl Ctl {
         self.0.name()
     }
 
-    /// The mib.
+    /// The mib: the node's numeric name, or `None` where there is none.
     ///
     /// # Platforms
-    /// The BSDs and Apple; Linux has no numeric names.
-    #[cfg(not(target_os = "linux"))]
+    /// Always `Some` on the BSDs and Apple; always `None` on Linux, which
+    /// has no numeric names (see [`name_to_mib`](crate::name_to_mib)).
     #[must_use]
-    pub fn mib(&self) -> &Mib {
+    pub fn mib(&self) -> Option<&Mib> {
         self.0.mib()
     }
 
@@ -265,10 +264,13 @@ impl Ctl {
 /// - NetBSD: `CTL_QUERY`, depth first.
 /// - OpenBSD: the crate's table, in mib order.
 /// - Linux: `/proc/sys` depth first in directory order, as procps'
-///   sysctl(8) walks it. Its `-a` also hides write-only entries and the
-///   `base_reachable_time`/`retrans_time` entries it calls deprecated; the
-///   walk does not. A prefix that is no `/proc/sys` entry but a BSD alias
-///   or its parent (`"hw"`) walks the aliases.
+///   sysctl(8) walks it, then the BSD aliases below the prefix (`walk("vm")`
+///   ends with `vm.loadavg`, `walk("")` with every alias; see
+///   [`Node::is_alias`]). procps' `-a` also hides write-only entries, the
+///   `base_reachable_time`/`retrans_time` entries it calls deprecated and
+///   the aliases, which it does not know; the walk does not. A prefix that
+///   is no `/proc/sys` entry but a BSD alias or its parent (`"hw"`) walks
+///   the aliases.
 ///
 /// # References
 #[doc = crate::man8!()]
@@ -308,14 +310,52 @@ impl Node {
         self.name
     }
 
-    /// The mib.
-    ///
-    /// # Platforms
-    /// The BSDs and Apple.
-    #[cfg(not(target_os = "linux"))]
+    /// The mib, or `None` where there is none (see [`Ctl::mib`]).
     #[must_use]
-    pub fn mib(&self) -> &Mib {
+    pub fn mib(&self) -> Option<&Mib> {
         self.inner.mib()
+    }
+
+    /// Whether the node is one of the BSD names this crate answers on Linux
+    /// (`kern.ostype`, `hw.ncpu`, `vm.loadavg`, …; see the
+    /// [crate docs](crate#linux)) rather than a `/proc/sys` entry. Always
+    /// `false` on the BSDs and Apple.
+    ///
+    /// procps' `sysctl -a` does not list them; the `sysctl` example leaves
+    /// them out of its `-a` the same way.
+    #[must_use]
+    pub fn is_alias(&self) -> bool {
+        sys::is_alias(&self.name)
+    }
+
+    /// Reads the node's value, decoded: [`Ctl::value`] without keeping
+    /// the [`Ctl`].
+    ///
+    /// ```
+    /// use bsd_sysctl::Value;
+    /// for node in bsd_sysctl::walk("kern")? {
+    ///     let node = node?;
+    ///     if node.name() == "kern.ostype" {
+    ///         assert!(matches!(node.value()?, Value::String(s) if !s.is_empty()));
+    ///     }
+    /// }
+    /// # Ok::<(), bsd_sysctl::Errno>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Node::ctl`] and [`Ctl::value`]: `ENOENT` if the node vanished,
+    /// `EACCES` for a node we may not read (`vm.drop_caches` on Linux).
+    pub fn value(&self) -> Result<Value> {
+        self.ctl()?.value()
+    }
+
+    /// Reads the node's value as text, as sysctl(8) prints it:
+    /// [`Ctl::value_string`] without keeping the [`Ctl`].
+    ///
+    /// # Errors
+    /// As [`Node::value`].
+    pub fn value_string(&self) -> Result<String> {
+        self.ctl()?.value_string()
     }
 
     /// Resolves the node into a [`Ctl`], reusing what the walk already

@@ -2,26 +2,44 @@
 //! internal oid `{0, 4, mib…}` ("oidfmt"), and what it says about a node's
 //! type.
 //!
-//! The reply is a `u_int` kind word — the type in its low four bits
-//! (`kind & CTLTYPE`), access flags above — followed by a NUL-terminated
-//! format string (`"I"`, `"LU"`, `"A"`, `"S,clockinfo"`, `"IK"` …).
+//! The reply is a `u_int` kind word — the type in its low bits
+//! (`kind & CTLTYPE`: four bits on FreeBSD and Apple, five on DragonFly),
+//! access flags above — followed by a NUL-terminated format string (`"I"`,
+//! `"LU"`, `"A"`, `"S,clockinfo"`, `"IK"` …).
 
 use crate::value::Kind;
-
-/// The [`Kind`] of a node on this system, from its type and format.
-#[cfg(not(target_vendor = "apple"))]
-fn native_kind(ctltype: u32, fmt: &str) -> Kind {
-    kind_freebsd(ctltype, fmt)
-}
-/// The [`Kind`] of a node on this system, from its type and format.
-#[cfg(target_vendor = "apple")]
-fn native_kind(ctltype: u32, fmt: &str) -> Kind {
-    kind_apple(ctltype, fmt)
-}
 use bsd_errno::{Errno, Result};
 
-/// `CTLTYPE`: the type bits of the kind word.
+/// The [`Kind`] of a node on this system, from its kind word and format.
+#[cfg(target_os = "freebsd")]
+fn native_kind(kind_word: u32, fmt: &str) -> Kind {
+    kind_freebsd(kind_word & CTLTYPE, fmt)
+}
+/// The [`Kind`] of a node on this system, from its kind word and format.
+#[cfg(target_os = "dragonfly")]
+fn native_kind(kind_word: u32, fmt: &str) -> Kind {
+    kind_dragonfly(kind_word & CTLTYPE_DRAGONFLY, fmt)
+}
+/// The [`Kind`] of a node on this system, from its kind word and format.
+#[cfg(target_vendor = "apple")]
+fn native_kind(kind_word: u32, fmt: &str) -> Kind {
+    kind_apple(kind_word & CTLTYPE, fmt)
+}
+/// The [`Kind`] of a node on this system, from its kind word and format
+/// (FreeBSD's numbering, for the tests of other hosts).
+#[cfg(not(any(target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple")))]
+fn native_kind(kind_word: u32, fmt: &str) -> Kind {
+    kind_freebsd(kind_word & CTLTYPE, fmt)
+}
+
+/// `CTLTYPE`: the type bits of the kind word on FreeBSD and Apple.
 pub(crate) const CTLTYPE: u32 = 0xf;
+/// `CTLTYPE` on DragonFly: five bits, for its bit-field types
+/// `CTLTYPE_BIT32` (0x10) and `CTLTYPE_BIT64` (0x11), whose bit number
+/// sits above (`CTLMASK_BITFLD` 0xfc0). DragonFly's `sys/sys/sysctl.h`,
+/// lines 69–87 (`CTLTYPE 0x1f`, types 0x01–0x0f as FreeBSD's, the two
+/// bit-field types) and 102–104 (`CTLMASK_BITFLD`, `CTLMASK_TYPE 0x1f`).
+pub(crate) const CTLTYPE_DRAGONFLY: u32 = 0x1f;
 /// `CTLFLAG_RD` (FreeBSD, DragonFly, Apple).
 pub(crate) const CTLFLAG_RD: u32 = 0x8000_0000;
 /// `CTLFLAG_WR` (FreeBSD, DragonFly, Apple).
@@ -58,7 +76,7 @@ impl OidFmt {
 
     /// The node's type, as this system numbers them.
     pub(crate) fn kind(&self) -> Kind {
-        native_kind(self.kind_word & CTLTYPE, &self.fmt)
+        native_kind(self.kind_word, &self.fmt)
     }
 
     /// Whether the node can be read (`CTLFLAG_RD`).
@@ -72,9 +90,21 @@ impl OidFmt {
     }
 }
 
-/// FreeBSD and DragonFly: 15 types, `CTLTYPE_NODE` 1 … `CTLTYPE_U32` 0xf;
-/// the format only adds detail (`"IK"`, `"S,clockinfo"`).
-#[cfg(any(test, not(target_vendor = "apple")))]
+/// DragonFly: FreeBSD's 15 types, plus the bit-field types
+/// `CTLTYPE_BIT32(n)` (0x10) and `CTLTYPE_BIT64(n)` (0x11), one bit of a
+/// kernel word that the handler passes in and out as an `int` (format
+/// `"I"`; `SYSCTL_BIT32`/`SYSCTL_BIT64` in DragonFly's
+/// `sys/sys/sysctl.h`). `ctltype` is the kind word masked with
+/// [`CTLTYPE_DRAGONFLY`].
+pub(crate) fn kind_dragonfly(ctltype: u32, fmt: &str) -> Kind {
+    match ctltype {
+        0x10 | 0x11 => Kind::Int,
+        t => kind_freebsd(t, fmt),
+    }
+}
+
+/// FreeBSD (and DragonFly below 0x10): 15 types, `CTLTYPE_NODE` 1 …
+/// `CTLTYPE_U32` 0xf; the format only adds detail (`"IK"`, `"S,clockinfo"`).
 pub(crate) fn kind_freebsd(ctltype: u32, _fmt: &str) -> Kind {
     match ctltype {
         1 => Kind::Node,
@@ -98,7 +128,6 @@ pub(crate) fn kind_freebsd(ctltype: u32, _fmt: &str) -> Kind {
 /// Apple: `CTLTYPE_NODE` 1, `INT` 2, `STRING` 3, `QUAD` 4, `OPAQUE` 5. Its
 /// sysctl(8) reads width and sign from the format's letters (`SYSCTL_LONG`
 /// is an `INT` node formatted `"L"`).
-#[cfg(any(test, target_vendor = "apple"))]
 pub(crate) fn kind_apple(ctltype: u32, fmt: &str) -> Kind {
     if ctltype == 1 {
         return Kind::Node;
@@ -192,6 +221,28 @@ mod tests {
                 .kind_with(kind_freebsd),
             Kind::Int
         );
+    }
+
+    #[test]
+    fn dragonfly_replies() {
+        // The same numbers as FreeBSD's below 0x10.
+        for t in 1..=0xf {
+            assert_eq!(kind_dragonfly(t, ""), kind_freebsd(t, ""), "{t:#x}");
+        }
+        // SYSCTL_BIT32(…, bit 5) with CTLFLAG_RW|CTLFLAG_NOLOCK: the bit
+        // number sits in CTLMASK_BITFLD, above the five type bits.
+        let word = 0xc000_0000 | 0x2000 | (5 << 6) | 0x10;
+        let f = OidFmt::parse(&reply(word, "I")).unwrap();
+        assert_eq!(kind_dragonfly(f.kind_word & CTLTYPE_DRAGONFLY, &f.fmt), Kind::Int);
+        assert!(f.readable() && f.writable());
+        // SYSCTL_BIT64, bit 63.
+        let word = 0x8000_0000 | (63 << 6) | 0x11;
+        assert_eq!(kind_dragonfly(word & CTLTYPE_DRAGONFLY, "I"), Kind::Int);
+        // FreeBSD's four-bit mask would have read them as type 0 and 1
+        // (a node!): the masks differ for a reason.
+        assert_eq!(kind_freebsd(0x11 & CTLTYPE, "I"), Kind::Node);
+        // CTLFLAG_RSV5 (0x20) is not a type bit.
+        assert_eq!(kind_dragonfly((0x20 | 0x2) & CTLTYPE_DRAGONFLY, "I"), Kind::Int);
     }
 
     #[test]

@@ -13,8 +13,10 @@
 //!
 //! // Resolve once, read many times: one system call per read.
 //! let boot = Ctl::new("kern.boottime")?;
-//! if let Value::Timeval(tv) = boot.value()? {
-//!     println!("kern.boottime: {tv}");   // { sec = …, usec = … } Tue Nov 14 22:13:20 2023
+//! if let Value::Time(when) = boot.value()? {
+//!     // A SystemTime; shown as sysctl(8) shows it:
+//!     println!("kern.boottime: {}", Value::Time(when)); // { sec = …, usec = … } Tue Nov 14 22:13:20 2023
+//!     assert!(when < std::time::SystemTime::now());
 //! }
 //!
 //! // The tree.
@@ -26,15 +28,19 @@
 //! ```
 //!
 //! # What it gives
-//! - The seed's calls: [`sysctl`], [`sysctl_bytes`], [`sysctl_u32`] (and
-//!   [`sysctl_i32`], [`sysctl_u64`], [`sysctl_i64`]), `name_to_mib` (not on Linux).
+//! - Go's calls: [`sysctl`] (`syscall.Sysctl`), [`sysctl_bytes`],
+//!   [`sysctl_u32`] (`syscall.SysctlUint32`; and [`sysctl_i32`],
+//!   [`sysctl_u64`], [`sysctl_i64`]), [`name_to_mib`] (`syscall.nametomib`);
+//!   and [`sysctl_uint`], which takes the width the kernel returns (Apple's
+//!   8-byte `hw.pagesize`).
 //! - [`Ctl`]: a node resolved once (mib, [`Kind`], format), then read as
 //!   raw bytes, as a decoded [`Value`], as text or as an integer, and
 //!   written with [`Ctl::set_value`].
 //! - [`Value`]: integers of every width, strings, and the structures
-//!   sysctl(8) decodes — [`ClockInfo`] (`kern.clockrate`), [`Timeval`]
-//!   (`kern.boottime`), [`LoadAvg`] (`vm.loadavg`), [`Temperature`] — each
-//!   displayed as sysctl(8) displays it.
+//!   sysctl(8) decodes — [`ClockInfo`] (`kern.clockrate`), a time
+//!   ([`Value::Time`], a `SystemTime`: `kern.boottime`), [`LoadAvg`]
+//!   (`vm.loadavg`), [`Temperature`] — each displayed as sysctl(8)
+//!   displays it.
 //! - [`walk`]: every leaf below a prefix, in the system's order.
 //!
 //! # Platforms
@@ -74,27 +80,35 @@
 //! |---|---|---|
 //! | `kern.ostype`, `kern.osrelease`, `kern.version` | string | `kernel.ostype`, `kernel.osrelease`, `kernel.version` |
 //! | `kern.hostname`, `kern.domainname` | string, writable | `kernel.hostname`, `kernel.domainname` |
-//! | `kern.boottime` | [`Timeval`] | `CLOCK_REALTIME − CLOCK_BOOTTIME` (what `/proc/stat`'s `btime` is), to the µs |
+//! | `kern.boottime` | `struct timeval` ([`Value::Time`]) | `CLOCK_REALTIME − CLOCK_BOOTTIME` (what `/proc/stat`'s `btime` is), to the µs, computed once per process |
 //! | `kern.maxfiles` | int, writable | `fs.file-max` (saturated to `INT_MAX`) |
 //! | `kern.maxproc` | int, writable | `kernel.threads-max` |
 //! | `hw.ncpu` | int | online CPUs (`_SC_NPROCESSORS_ONLN`) |
 //! | `hw.pagesize` | int | `_SC_PAGESIZE` |
-//! | `hw.physmem` | unsigned long | `_SC_PHYS_PAGES × _SC_PAGESIZE` |
+//! | `hw.physmem` | unsigned 64-bit (the BSDs' unsigned long, widened so 32-bit systems read more than 4 GiB whole) | `_SC_PHYS_PAGES × _SC_PAGESIZE` |
 //! | `hw.machine` | string | `uname().machine` |
 //! | `vm.loadavg` | [`LoadAvg`] | `/proc/loadavg` (scale 100, exact) |
 //!
 //! # Not portable
-//! - Numeric names (`name_to_mib`, `Ctl::mib`, `Node::mib`) do not exist on
-//!   Linux.
+//! - Numeric names do not exist on Linux: [`name_to_mib`] is `EOPNOTSUPP`
+//!   there, [`Ctl::mib`] and [`Node::mib`] are `None`.
 //! - OpenBSD names outside the table (`net.*`, `hw.sensors.*`, `kern.proc.*`
 //!   with its extra arguments) are `ENOENT` by name; read them through
 //!   their mib with your own `sysctl(2)` call.
 //! - Descriptions exist on FreeBSD, DragonFly, NetBSD (and some Apple
 //!   nodes) only.
 //! - [`ClockInfo`] has no `tickadj` on FreeBSD and on OpenBSD ≥ 7.4;
-//!   NetBSD's `kern.boottime` is a `struct timespec`, given as a
-//!   [`Timeval`] (nanoseconds truncated).
+//!   NetBSD's `kern.boottime` is a `struct timespec` (a [`Value::Time`]
+//!   to the nanosecond), the others' a `struct timeval`.
+//!
+//! # Times
+//! The crate's API speaks `std::time::SystemTime`: a `struct timeval` or
+//! `struct timespec` value is a [`Value::Time`]. Go's sysctl calls have
+//! no time type, and the C structures' field widths differ per platform, so
+//! no raw structure is exposed. Writing a time whose seconds do not fit
+//! the platform's `time_t` is `EOVERFLOW`.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
@@ -133,11 +147,9 @@ macro_rules! man8 {
 pub(crate) use man8;
 
 mod ctl;
-#[cfg(any(test, target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple"))]
 mod format;
 mod mib;
 mod name;
-#[cfg(any(test, target_os = "netbsd"))]
 mod netbsd;
 #[cfg(any(test, target_os = "openbsd"))]
 mod openbsd;
@@ -148,7 +160,7 @@ pub use bsd_errno::{Errno, Result};
 pub use ctl::{walk, Ctl, Node, Walk};
 pub use mib::Mib;
 pub use name::CTL_MAXNAME;
-pub use value::{ClockInfo, Kind, LoadAvg, Temperature, Timeval, Value};
+pub use value::{ClockInfo, Kind, LoadAvg, Temperature, Value};
 
 /// An integer type the typed getters read.
 pub(crate) trait Number: Copy + TryFrom<i128> {
@@ -213,7 +225,7 @@ pub fn sysctl_bytes(name: &str) -> Result<Vec<u8>> {
 /// Reads `name` as a `u32`.
 ///
 /// On the BSDs the value must be exactly 4 bytes (`EIO` otherwise, as the
-/// seed's `SysctlUint32`); one system call, no allocation. On Linux the
+/// Go's `syscall.SysctlUint32`); one system call, no allocation. On Linux the
 /// file's text is parsed (a BSD alias such as `hw.ncpu` must be 4 bytes
 /// wide, as on a BSD).
 ///
@@ -262,28 +274,172 @@ pub fn sysctl_i64(name: &str) -> Result<i64> {
     sys::read_number(name)
 }
 
-/// Translates a name into its [`Mib`].
+/// Reads `name` as an unsigned integer of whichever width the kernel
+/// returns, 4 or 8 bytes.
+///
+/// For names whose width differs between systems, or between the name and
+/// the number: Apple's `hw.pagesize` is 8 bytes (`CTLTYPE_QUAD`) by name
+/// but 4 by number (`{CTL_HW, HW_PAGESIZE}`), so [`sysctl_u32`] (like Go's
+/// `syscall.SysctlUint32`) fails on it there; so are Apple's `hw.memsize`,
+/// `hw.cpufrequency`, `hw.cachelinesize` and the other `hw.*` quads, while
+/// `hw.ncpu` and `hw.physmem` are 4 bytes. `hw.physmem` is 4 bytes on
+/// Apple and a `long` (8 bytes on 64-bit systems) on the BSDs. This call
+/// reads them all. A 4-byte value is taken as unsigned.
 ///
 /// ```
-/// # #[cfg(not(target_os = "linux"))] {
-/// let mib = bsd_sysctl::name_to_mib("kern.ostype")?;
-/// assert_eq!(&*mib, &[1, 1]); // CTL_KERN, KERN_OSTYPE
-/// # }
+/// let page = bsd_sysctl::sysctl_uint("hw.pagesize")?; // 4 bytes here, 8 on Apple
+/// assert!(page.is_power_of_two());
 /// # Ok::<(), bsd_sysctl::Errno>(())
 /// ```
 ///
 /// # Errors
-/// `EINVAL` for a bad name; `ENOENT` for an unknown one.
-///
-/// # Platforms
-/// FreeBSD, DragonFly, Apple, NetBSD: `sysctlnametomib`. OpenBSD: the
-/// crate's table (`kern`, `hw` and `vm` names). Not on Linux, which has no
-/// numeric names.
+/// As [`sysctl_u32`]; `EIO` for a value that is neither 4 nor 8 bytes; on
+/// Linux `ERANGE` for a negative or too large number.
 ///
 /// # References
 #[doc = man3!()]
-#[doc(alias = "nametomib")]
-#[cfg(not(target_os = "linux"))]
+pub fn sysctl_uint(name: &str) -> Result<u64> {
+    sys::read_uint(name)
+}
+
+/// Translates a name into its [`Mib`]; Go's `syscall.nametomib`.
+///
+/// ```
+/// match bsd_sysctl::name_to_mib("kern.ostype") {
+///     Ok(mib) => assert_eq!(&*mib, &[1, 1]), // CTL_KERN, KERN_OSTYPE
+///     // Linux has no numeric names.
+///     Err(e) => assert_eq!(e, bsd_sysctl::Errno::EOPNOTSUPP),
+/// }
+/// # Ok::<(), bsd_sysctl::Errno>(())
+/// ```
+///
+/// # Errors
+/// `EINVAL` for a bad name; `ENOENT` for an unknown one; on Linux
+/// `EOPNOTSUPP` for every valid name.
+///
+/// # Platforms
+/// FreeBSD, DragonFly, Apple, NetBSD: `sysctlnametomib`. OpenBSD: the
+/// crate's table (`kern`, `hw` and `vm` names). Linux: numeric names went
+/// with the `sysctl(2)` system call (removed in Linux 5.5) and `/proc/sys`
+/// has none, so a valid name is `EOPNOTSUPP` (an invalid one still
+/// `EINVAL`). The function exists there so portable code builds; test for
+/// the error, or use [`Ctl`], which works by name everywhere.
+///
+/// # References
+#[doc = man3!()]
+#[doc(alias = "nametomib", alias = "sysctlnametomib")]
 pub fn name_to_mib(name: &str) -> Result<Mib> {
     sys::name_to_mib(name)
+}
+
+/// Not part of the API: the pure decoders of every platform, for the fuzz
+/// target (`fuzz/fuzz_targets/sysctl_decode.rs`). May change at any time.
+#[doc(hidden)]
+pub mod __fuzz {
+    use crate::value::Layout;
+    use crate::{Kind, Result, Value};
+
+    /// Every platform's C layout (`long`, `time_t`, `struct timeval`,
+    /// `struct clockinfo`, `struct loadavg`), with its name.
+    pub const LAYOUTS: &[&str] = &[
+        "freebsd-lp64",
+        "freebsd-i386",
+        "dragonfly",
+        "netbsd-lp64",
+        "netbsd-i386",
+        "openbsd-lp64",
+        "apple",
+        "linux-lp64",
+        "freebsd-armv7",
+        "openbsd-i386",
+        "linux-ilp32",
+    ];
+
+    fn layout(i: usize) -> Layout {
+        match i % LAYOUTS.len() {
+            0 => Layout::FREEBSD_LP64,
+            1 => Layout::FREEBSD_I386,
+            2 => Layout::DRAGONFLY,
+            3 => Layout::NETBSD_LP64,
+            4 => Layout::NETBSD_I386,
+            5 => Layout::OPENBSD_LP64,
+            6 => Layout::APPLE,
+            7 => Layout::LINUX_LP64,
+            8 => Layout::FREEBSD_ARMV7,
+            9 => Layout::OPENBSD_I386,
+            _ => Layout::LINUX_ILP32,
+        }
+    }
+
+    /// Decodes `bytes` as a node of `kind` and `format` on platform
+    /// `LAYOUTS[layout % LAYOUTS.len()]`.
+    ///
+    /// # Errors
+    /// As [`Value::decode`].
+    pub fn decode(layout_index: usize, kind: Kind, format: &str, bytes: &[u8]) -> Result<Value> {
+        crate::value::decode(kind, format, bytes, &layout(layout_index))
+    }
+
+    /// Encodes `value` for a node of `kind` on that platform (`nul`: a
+    /// string with its NUL, as a kernel returns it).
+    ///
+    /// # Errors
+    /// As [`Value::encode`].
+    pub fn encode(layout_index: usize, value: &Value, kind: Kind, nul: bool) -> Result<Vec<u8>> {
+        crate::value::encode(value, kind, &layout(layout_index), nul)
+    }
+
+    /// A parsed `{0, 4}` reply: the kind word, the format, and the kind as
+    /// FreeBSD, DragonFly, Apple and this system read it, readable,
+    /// writable.
+    pub type OidFmt = (u32, String, [Kind; 4], bool, bool);
+
+    /// Parses a `{0, 4}` reply (FreeBSD, DragonFly, Apple).
+    ///
+    /// # Errors
+    /// `EIO` for a reply shorter than the kind word or a format that is not
+    /// UTF-8.
+    pub fn oidfmt(reply: &[u8]) -> Result<OidFmt> {
+        use crate::format as f;
+        let o = f::OidFmt::parse(reply)?;
+        let kinds = [
+            f::kind_freebsd(o.kind_word & f::CTLTYPE, &o.fmt),
+            f::kind_dragonfly(o.kind_word & f::CTLTYPE_DRAGONFLY, &o.fmt),
+            f::kind_apple(o.kind_word & f::CTLTYPE, &o.fmt),
+            o.kind(),
+        ];
+        Ok((o.kind_word, o.fmt.clone(), kinds, o.readable(), o.writable()))
+    }
+
+    /// One node of a NetBSD `CTL_QUERY` reply: number, name, kind,
+    /// writability and the format this crate gives it.
+    pub type NetbsdNode = (i32, String, Kind, bool, &'static str);
+
+    /// Parses a NetBSD `CTL_QUERY` reply.
+    ///
+    /// # Errors
+    /// `EIO` for a malformed reply.
+    pub fn netbsd_nodes(reply: &[u8]) -> Result<Vec<NetbsdNode>> {
+        crate::netbsd::parse_nodes(reply).map(|nodes| {
+            nodes
+                .into_iter()
+                .map(|n| {
+                    let kind = n.kind();
+                    let fmt = crate::netbsd::format_for(&n.name, kind);
+                    (n.num, n.name.clone(), kind, n.writable(), fmt)
+                })
+                .collect()
+        })
+    }
+
+    /// Parses a NetBSD `CTL_DESCRIBE` reply for node `num`.
+    ///
+    /// # Errors
+    /// `EIO` for a malformed reply.
+    pub fn netbsd_description(reply: &[u8], num: i32) -> Result<Option<String>> {
+        crate::netbsd::parse_description(reply, num)
+    }
+
+    /// `sizeof(struct sysctlnode)` on NetBSD, every machine.
+    pub const NETBSD_NODE_SIZE: usize = crate::netbsd::NODE_SIZE;
 }

@@ -25,7 +25,8 @@ pub const CTL_MAXNAME: usize = libc::CTL_MAXNAME as usize;
 /// of its retired binary `sysctl(2)` interface, deeper than any `/proc/sys`
 /// entry).
 // `libc` does not define it for DragonFly or Apple: 12 in both
-// <sys/sysctl.h>.
+// <sys/sysctl.h> (DragonFly's `sys/sys/sysctl.h` line 55; xnu's
+// `bsd/sys/sysctl.h`).
 #[cfg(any(target_os = "dragonfly", target_vendor = "apple"))]
 pub const CTL_MAXNAME: usize = 12;
 /// The most components a name may have on this platform (`CTL_MAXNAME`).

@@ -77,6 +77,7 @@ const _: () = assert!(core::mem::size_of::<Sysctlnode>() == NODE_SIZE);
 impl Sysctlnode {
     /// The node passed as "new" data to `CTL_QUERY` and `CTL_DESCRIBE`: all
     /// zero but the version (and, to describe one node, its number).
+    #[cfg(any(test, target_os = "netbsd"))]
     pub(crate) const fn query(num: i32) -> Sysctlnode {
         Sysctlnode {
             sysctl_flags: SYSCTL_VERS_1,

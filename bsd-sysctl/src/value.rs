@@ -1,5 +1,6 @@
 //! Typed values: [`Kind`], [`Value`], and the structures sysctl(8) knows
-//! ([`ClockInfo`], [`Timeval`], [`LoadAvg`], [`Temperature`]).
+//! ([`ClockInfo`], [`LoadAvg`], [`Temperature`]; a `struct timeval` is a
+//! `SystemTime`).
 //!
 //! The decoders are pure: bytes and a [`Layout`] (the C type sizes of one
 //! platform) in, a value out. They are compiled on every host and tested
@@ -7,6 +8,7 @@
 
 use bsd_errno::{Errno, Result};
 use core::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The type of a sysctl node, as the system describes it.
 ///
@@ -110,20 +112,17 @@ pub(crate) struct ClockLayout {
 
 impl ClockLayout {
     /// FreeBSD: `hz, tick, spare, stathz, profhz`.
-    #[cfg(any(test, target_os = "freebsd"))]
     pub const SPARE: ClockLayout = ClockLayout {
         tickadj: false,
         four: false,
     };
     /// Apple, NetBSD, DragonFly: `hz, tick, tickadj, stathz, profhz`.
-    #[cfg(any(test, not(any(target_os = "freebsd", target_os = "openbsd"))))]
     pub const TICKADJ: ClockLayout = ClockLayout {
         tickadj: true,
         four: false,
     };
     /// OpenBSD: `hz, tick, stathz, profhz` since 7.4, with `tickadj` third
     /// before.
-    #[cfg(any(test, target_os = "openbsd"))]
     pub const OPENBSD: ClockLayout = ClockLayout {
         tickadj: true,
         four: true,
@@ -154,8 +153,8 @@ impl Layout {
     }
 }
 
-/// The layouts of every platform, as test fixtures.
-#[cfg(test)]
+/// The layouts of every platform: the tests' fixtures and the fuzz
+/// target's, on every host.
 impl Layout {
     /// FreeBSD on amd64, arm64, riscv64, powerpc64 (`suseconds_t` is `long`).
     pub const FREEBSD_LP64: Layout = Layout {
@@ -220,6 +219,34 @@ impl Layout {
         timespec: 16,
         clockinfo: ClockLayout::TICKADJ,
     };
+    /// FreeBSD on armv7: 32-bit `long`, 64-bit `time_t` (8-aligned),
+    /// `suseconds_t` a 32-bit `long`.
+    pub const FREEBSD_ARMV7: Layout = Layout {
+        long: 4,
+        time_t: 8,
+        suseconds: 4,
+        timeval: 16,
+        timespec: 16,
+        clockinfo: ClockLayout::SPARE,
+    };
+    /// OpenBSD on i386: 64-bit `time_t` with 4-byte alignment.
+    pub const OPENBSD_I386: Layout = Layout {
+        long: 4,
+        time_t: 8,
+        suseconds: 4,
+        timeval: 12,
+        timespec: 12,
+        clockinfo: ClockLayout::OPENBSD,
+    };
+    /// 32-bit Linux (i686, glibc's 32-bit `time_t`), for the BSD aliases.
+    pub const LINUX_ILP32: Layout = Layout {
+        long: 4,
+        time_t: 4,
+        suseconds: 4,
+        timeval: 8,
+        timespec: 8,
+        clockinfo: ClockLayout::TICKADJ,
+    };
     /// 64-bit Linux, for the BSD aliases.
     pub const LINUX_LP64: Layout = Layout {
         long: 8,
@@ -231,6 +258,65 @@ impl Layout {
     };
 }
 
+impl Layout {
+    /// Field by field, in a `const` context.
+    const fn same(&self, o: &Layout) -> bool {
+        self.long == o.long
+            && self.time_t == o.time_t
+            && self.suseconds == o.suseconds
+            && self.timeval == o.timeval
+            && self.timespec == o.timespec
+            && self.clockinfo.tickadj == o.clockinfo.tickadj
+            && self.clockinfo.four == o.clockinfo.four
+    }
+}
+
+/// The layout the decoders are tested with for this target: `libc`'s C
+/// types must give exactly it, on every target the crate builds for, or
+/// the build fails here (so a target whose sizes nobody wrote down cannot
+/// pass unnoticed).
+const NATIVE_IS_TESTED: bool = {
+    let n = &Layout::NATIVE;
+    if cfg!(target_os = "freebsd") {
+        if cfg!(target_arch = "x86") {
+            n.same(&Layout::FREEBSD_I386)
+        } else if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::FREEBSD_ARMV7)
+        } else {
+            n.same(&Layout::FREEBSD_LP64)
+        }
+    } else if cfg!(target_os = "dragonfly") {
+        n.same(&Layout::DRAGONFLY)
+    } else if cfg!(target_os = "netbsd") {
+        if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::NETBSD_I386)
+        } else {
+            n.same(&Layout::NETBSD_LP64)
+        }
+    } else if cfg!(target_os = "openbsd") {
+        if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::OPENBSD_I386)
+        } else {
+            n.same(&Layout::OPENBSD_LP64)
+        }
+    } else if cfg!(target_vendor = "apple") {
+        n.same(&Layout::APPLE)
+    } else if cfg!(target_pointer_width = "32") {
+        n.same(&Layout::LINUX_ILP32)
+    } else {
+        n.same(&Layout::LINUX_LP64)
+    }
+};
+const _: () = assert!(
+    NATIVE_IS_TESTED,
+    "this target's C layout is not one the decoders are tested with"
+);
+
+// FreeBSD is the one family whose `libc` declares `struct clockinfo`:
+// five `int`s.
+#[cfg(target_os = "freebsd")]
+const _: () = assert!(core::mem::size_of::<libc::clockinfo>() == 20);
+
 #[cfg(target_os = "freebsd")]
 const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::SPARE;
 #[cfg(target_os = "openbsd")]
@@ -241,7 +327,7 @@ const NATIVE_CLOCKINFO: ClockLayout = ClockLayout::TICKADJ;
 /// A sysctl value, decoded with the node's type and format.
 ///
 /// `Display` writes it as the system's sysctl(8) does: integers in decimal,
-/// arrays space-separated, a [`Timeval`] as `{ sec = S, usec = U } <date>`,
+/// arrays space-separated, a [`Value::Time`] as `{ sec = S, usec = U } <date>`,
 /// a [`LoadAvg`] as `{ 0.12 0.34 0.56 }`.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -271,8 +357,13 @@ pub enum Value {
     Temperature(Temperature),
     /// `struct clockinfo` (`kern.clockrate`).
     ClockInfo(ClockInfo),
-    /// `struct timeval` (`kern.boottime`).
-    Timeval(Timeval),
+    /// A point in time: a `struct timeval` (`kern.boottime`), or NetBSD's
+    /// `struct timespec` (its `kern.boottime`, to the nanosecond).
+    ///
+    /// The kernel's structure is not exposed: its field widths differ per
+    /// platform (a 32-bit `time_t` on FreeBSD/i386), and `SystemTime` holds
+    /// every value any of them can carry.
+    Time(SystemTime),
     /// `struct loadavg` (`vm.loadavg`).
     LoadAvg(LoadAvg),
     /// Several integers of one type (`kern.cp_time`).
@@ -313,7 +404,7 @@ impl Value {
     /// outside this crate's table, say. Integers: exactly the kind's width
     /// gives a scalar, a multiple of it an [`Value::Array`]; `"IK"` formats a
     /// [`Temperature`]. Opaque nodes formatted `"S,clockinfo"`,
-    /// `"S,timeval"`, `"S,timespec"` (as a [`Timeval`]) or `"S,loadavg"`
+    /// `"S,timeval"`, `"S,timespec"` (both a [`Value::Time`]) or `"S,loadavg"`
     /// are decoded; other opaque nodes are a [`Value::Struct`].
     ///
     /// ```
@@ -335,7 +426,9 @@ impl Value {
     /// Encodes the value as the bytes this platform's kernel takes for a
     /// node of `kind` (what [`Ctl::set_value`](crate::Ctl::set_value)
     /// sends on the BSDs): an integer in the node's width, a string
-    /// without NUL, a structure in its C layout.
+    /// without NUL, a structure in its C layout; a [`Value::Time`] as a
+    /// `struct timeval` (to the microsecond), the only time structure a
+    /// writable node takes.
     ///
     /// # Errors
     /// `ERANGE` for an integer that does not fit the kind; `EINVAL` for a
@@ -369,7 +462,7 @@ impl fmt::Display for Value {
             Value::String(s) => f.write_str(s),
             Value::Temperature(t) => t.fmt(f),
             Value::ClockInfo(c) => c.fmt(f),
-            Value::Timeval(t) => t.fmt(f),
+            Value::Time(t) => write_time(f, *t),
             Value::LoadAvg(l) => l.fmt(f),
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
@@ -444,48 +537,61 @@ impl fmt::Display for ClockInfo {
     }
 }
 
-/// `struct timeval`: seconds and microseconds since the epoch
-/// (`kern.boottime`).
+/// Seconds since the epoch (negative before 1970, counted down) and the
+/// nanoseconds after them, `0..1_000_000_000`.
 ///
-/// `Display` writes `{ sec = 1700000000, usec = 5 } Tue Nov 14 22:13:20 2023`
-/// as FreeBSD's sysctl(8) does, the date in local time as `ctime(3)` gives
-/// it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Timeval {
-    /// Seconds since 1970-01-01 00:00:00 UTC.
-    pub sec: i64,
-    /// Microseconds, `0..1_000_000`.
-    pub usec: i64,
-}
-
-impl Timeval {
-    /// The time as a [`std::time::SystemTime`], or `None` if it is out of
-    /// its range (or `usec` is not below one million).
-    #[must_use]
-    pub fn to_system_time(&self) -> Option<std::time::SystemTime> {
-        let usec = u32::try_from(self.usec).ok().filter(|&u| u < 1_000_000)?;
-        let nanos = usec * 1000;
-        let epoch = std::time::UNIX_EPOCH;
-        if self.sec >= 0 {
-            epoch.checked_add(core::time::Duration::new(self.sec.unsigned_abs(), nanos))
-        } else {
-            epoch
-                .checked_sub(core::time::Duration::from_secs(self.sec.unsigned_abs()))?
-                .checked_add(core::time::Duration::new(0, nanos))
+/// `EOVERFLOW` if the seconds do not fit an `i64` (no `SystemTime` of a
+/// supported platform is that far out).
+pub(crate) fn time_parts(t: SystemTime) -> Result<(i64, u32)> {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => Ok((
+            i64::try_from(d.as_secs()).map_err(|_| Errno::EOVERFLOW)?,
+            d.subsec_nanos(),
+        )),
+        Err(before) => {
+            let d = before.duration();
+            // In i128: `-(2^63)` seconds is an i64, `2^63` is not.
+            let (sec, nsec) = match d.subsec_nanos() {
+                0 => (-i128::from(d.as_secs()), 0),
+                n => (-i128::from(d.as_secs()) - 1, 1_000_000_000 - n),
+            };
+            Ok((i64::try_from(sec).map_err(|_| Errno::EOVERFLOW)?, nsec))
         }
     }
 }
 
-impl fmt::Display for Timeval {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{{ sec = {}, usec = {} }}", self.sec, self.usec)?;
-        match local_tm(self.sec) {
-            Some(tm) => {
-                f.write_str(" ")?;
-                write_ctime(f, &tm)
-            }
-            None => Ok(()),
+/// The `SystemTime` `sec` seconds and `nsec` nanoseconds after the epoch:
+/// `EINVAL` if `nsec` is not below one second, `EOVERFLOW` if
+/// `SystemTime` cannot hold it.
+pub(crate) fn time_from_parts(sec: i64, nsec: i64) -> Result<SystemTime> {
+    let nsec = u32::try_from(nsec)
+        .ok()
+        .filter(|&n| n < 1_000_000_000)
+        .ok_or(Errno::EINVAL)?;
+    let base = if sec >= 0 {
+        UNIX_EPOCH.checked_add(Duration::from_secs(sec.unsigned_abs()))
+    } else {
+        UNIX_EPOCH.checked_sub(Duration::from_secs(sec.unsigned_abs()))
+    };
+    base.and_then(|b| b.checked_add(Duration::from_nanos(nsec.into())))
+        .ok_or(Errno::EOVERFLOW)
+}
+
+/// Writes a time as sysctl(8) prints a `struct timeval`:
+/// `{ sec = 1700000000, usec = 5 } Tue Nov 14 22:13:20 2023`, the date in
+/// local time as `ctime(3)` gives it (left out where `time_t` cannot hold
+/// the seconds).
+fn write_time(f: &mut fmt::Formatter<'_>, t: SystemTime) -> fmt::Result {
+    let Ok((sec, nsec)) = time_parts(t) else {
+        return f.write_str("{ out of range }");
+    };
+    write!(f, "{{ sec = {sec}, usec = {} }}", nsec / 1000)?;
+    match local_tm(sec) {
+        Some(tm) => {
+            f.write_str(" ")?;
+            write_ctime(f, &tm)
         }
+        None => Ok(()),
     }
 }
 
@@ -626,6 +732,18 @@ pub(crate) fn decode_int(kind: Kind, bytes: &[u8], layout: &Layout) -> Result<i1
     int_at(bytes, 0, width, signed).ok_or(Errno::EIO)
 }
 
+/// An unsigned integer of 4 or 8 native-endian bytes (`EIO` for any other
+/// length): what `sysctl_uint` accepts.
+#[cfg(any(test, not(target_os = "linux")))]
+pub(crate) fn uint_either(bytes: &[u8]) -> Result<u64> {
+    if let Ok(b) = <[u8; 4]>::try_from(bytes) {
+        return Ok(u32::from_ne_bytes(b).into());
+    }
+    <[u8; 8]>::try_from(bytes)
+        .map(u64::from_ne_bytes)
+        .map_err(|_| Errno::EIO)
+}
+
 /// A string value: the bytes up to the first NUL, as UTF-8 (`EILSEQ` if
 /// they are not).
 pub(crate) fn decode_str(bytes: &[u8]) -> Result<&str> {
@@ -677,8 +795,8 @@ pub(crate) fn decode(kind: Kind, fmt: &str, bytes: &[u8], layout: &Layout) -> Re
         },
         _ => match fmt {
             "S,clockinfo" => decode_clockinfo(bytes, layout).map(Value::ClockInfo),
-            "S,timeval" => decode_timeval(bytes, layout).map(Value::Timeval),
-            "S,timespec" => decode_timespec(bytes, layout).map(Value::Timeval),
+            "S,timeval" => decode_timeval(bytes, layout).map(Value::Time),
+            "S,timespec" => decode_timespec(bytes, layout).map(Value::Time),
             "S,loadavg" => decode_loadavg(bytes, layout).map(Value::LoadAvg),
             _ => Ok(Value::Struct {
                 format: fmt.to_owned(),
@@ -718,22 +836,25 @@ pub(crate) fn decode_clockinfo(bytes: &[u8], layout: &Layout) -> Result<ClockInf
     }
 }
 
-/// `struct timeval`.
-pub(crate) fn decode_timeval(bytes: &[u8], layout: &Layout) -> Result<Timeval> {
+/// `struct timeval`: `EIO` for a wrong size or microseconds outside
+/// `0..1_000_000`; `EOVERFLOW` if `SystemTime` cannot hold it.
+pub(crate) fn decode_timeval(bytes: &[u8], layout: &Layout) -> Result<SystemTime> {
     if bytes.len() != layout.timeval {
         return Err(Errno::EIO);
     }
     let sec = int_at(bytes, 0, layout.time_t, true).ok_or(Errno::EIO)?;
     let usec = int_at(bytes, layout.usec_offset(), layout.suseconds, true).ok_or(Errno::EIO)?;
-    Ok(Timeval {
-        sec: sec.try_into().map_err(|_| Errno::EIO)?,
-        usec: usec.try_into().map_err(|_| Errno::EIO)?,
-    })
+    if !(0..1_000_000).contains(&usec) {
+        return Err(Errno::EIO);
+    }
+    let sec = i64::try_from(sec).map_err(|_| Errno::EIO)?;
+    let nsec = i64::try_from(usec * 1000).map_err(|_| Errno::EIO)?;
+    time_from_parts(sec, nsec)
 }
 
-/// `struct timespec` (NetBSD's `kern.boottime`), as a [`Timeval`]: the
-/// nanoseconds are truncated to microseconds.
-pub(crate) fn decode_timespec(bytes: &[u8], layout: &Layout) -> Result<Timeval> {
+/// `struct timespec` (NetBSD's `kern.boottime`): `time_t` seconds, then
+/// `long` nanoseconds. Errors as [`decode_timeval`].
+pub(crate) fn decode_timespec(bytes: &[u8], layout: &Layout) -> Result<SystemTime> {
     // `tv_nsec` is a `long`, after a `time_t`.
     let off = layout.timespec.checked_sub(layout.long).ok_or(Errno::EIO)?;
     if bytes.len() != layout.timespec {
@@ -741,10 +862,12 @@ pub(crate) fn decode_timespec(bytes: &[u8], layout: &Layout) -> Result<Timeval> 
     }
     let sec = int_at(bytes, 0, layout.time_t, true).ok_or(Errno::EIO)?;
     let nsec = int_at(bytes, off, layout.long, true).ok_or(Errno::EIO)?;
-    Ok(Timeval {
-        sec: sec.try_into().map_err(|_| Errno::EIO)?,
-        usec: (nsec / 1000).try_into().map_err(|_| Errno::EIO)?,
-    })
+    if !(0..1_000_000_000).contains(&nsec) {
+        return Err(Errno::EIO);
+    }
+    let sec = i64::try_from(sec).map_err(|_| Errno::EIO)?;
+    let nsec = i64::try_from(nsec).map_err(|_| Errno::EIO)?;
+    time_from_parts(sec, nsec)
 }
 
 /// `struct loadavg`.
@@ -794,7 +917,12 @@ pub(crate) fn encode(value: &Value, kind: Kind, layout: &Layout, nul: bool) -> R
         match value {
             Value::Array(items) => {
                 for item in items {
-                    put_int(&mut out, item.as_i128().ok_or(Errno::EINVAL)?, width, signed)?;
+                    let v = match item {
+                        // An "IK" array (several sensors) holds temperatures.
+                        Value::Temperature(t) => t.raw.into(),
+                        v => v.as_i128().ok_or(Errno::EINVAL)?,
+                    };
+                    put_int(&mut out, v, width, signed)?;
                 }
             }
             Value::Temperature(t) => put_int(&mut out, t.raw.into(), width, signed)?,
@@ -825,10 +953,13 @@ pub(crate) fn encode(value: &Value, kind: Kind, layout: &Layout, nul: bool) -> R
                 out.extend_from_slice(&v.to_ne_bytes());
             }
         }
-        (Kind::Opaque, Value::Timeval(t)) => {
-            put_int(&mut out, t.sec.into(), layout.time_t, true)?;
+        (Kind::Opaque, Value::Time(t)) => {
+            // As a `struct timeval`, rounded down to the microsecond; a
+            // time whose seconds do not fit `time_t` is `EOVERFLOW`.
+            let (sec, nsec) = time_parts(*t)?;
+            put_int(&mut out, sec.into(), layout.time_t, true).map_err(|_| Errno::EOVERFLOW)?;
             out.resize(layout.usec_offset(), 0);
-            put_int(&mut out, t.usec.into(), layout.suseconds, true)?;
+            put_int(&mut out, (nsec / 1000).into(), layout.suseconds, true)?;
             out.resize(layout.timeval, 0);
         }
         (Kind::Opaque, Value::LoadAvg(l)) => {

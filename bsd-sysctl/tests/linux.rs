@@ -62,7 +62,7 @@ fn hw_physmem_is_the_memory_size() {
     // SAFETY: sysconf only reads its argument.
     let (pages, size) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
     let physmem = sysctl_u64("hw.physmem").unwrap();
-    assert_eq!(physmem, (pages * size) as u64);
+    assert_eq!(physmem, u64::try_from(pages).unwrap() * u64::try_from(size).unwrap());
     // /proc/meminfo's MemTotal is the same memory, less what the kernel
     // reserved: within a few percent.
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
@@ -75,7 +75,8 @@ fn hw_physmem_is_the_memory_size() {
         physmem >= kib * 1024 && physmem <= kib * 1024 / 100 * 110,
         "{physmem} vs {kib} KiB"
     );
-    assert_eq!(Ctl::new("hw.physmem").unwrap().kind(), Kind::ULong);
+    assert_eq!(Ctl::new("hw.physmem").unwrap().kind(), Kind::U64);
+    assert_eq!(bsd_sysctl::sysctl_uint("hw.physmem"), Ok(physmem));
 }
 
 #[test]
@@ -97,15 +98,21 @@ fn kern_boottime_is_procs_btime() {
         .trim()
         .parse()
         .unwrap();
-    let Value::Timeval(tv) = Ctl::new("kern.boottime").unwrap().value().unwrap() else {
-        panic!("not a Timeval");
+    let Value::Time(when) = Ctl::new("kern.boottime").unwrap().value().unwrap() else {
+        panic!("not a time");
     };
-    let ours = tv.sec as f64 + tv.usec as f64 / 1e6;
+    let since = when.duration_since(std::time::UNIX_EPOCH).unwrap();
+    let ours = since.as_secs_f64();
     assert!((ours - btime as f64).abs() < 1.0, "{ours} vs btime {btime}");
     // The raw bytes are a struct timeval.
     let raw = sysctl_bytes("kern.boottime").unwrap();
     assert_eq!(raw.len(), std::mem::size_of::<libc::timeval>());
-    assert_eq!(i64::from_ne_bytes(raw[..8].try_into().unwrap()), tv.sec);
+    let sec_bytes = std::mem::size_of::<libc::time_t>();
+    let sec = match sec_bytes {
+        4 => i64::from(i32::from_ne_bytes(raw[..4].try_into().unwrap())),
+        _ => i64::from_ne_bytes(raw[..8].try_into().unwrap()),
+    };
+    assert_eq!(u64::try_from(sec).unwrap(), since.as_secs());
 }
 
 #[test]
@@ -243,7 +250,20 @@ fn the_walk_is_procps_minus_what_procps_hides() {
         .lines()
         .map(String::from)
         .collect();
-    let ours: Vec<String> = walk("").unwrap().map(|n| n.unwrap().into_name()).collect();
+    let nodes: Vec<bsd_sysctl::Node> = walk("").unwrap().map(Result::unwrap).collect();
+    let aliases: Vec<&str> = nodes.iter().filter(|n| n.is_alias()).map(|n| n.name()).collect();
+    let ours: Vec<String> = nodes.iter().map(|n| n.name().to_owned()).collect();
+    // The BSD aliases come last, after the whole of /proc/sys.
+    assert_eq!(
+        aliases,
+        ours[ours.len() - aliases.len()..]
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+    for name in ["kern.ostype", "hw.ncpu", "vm.loadavg", "kern.boottime"] {
+        assert!(aliases.contains(&name), "{name} is missing from the walk");
+    }
     // Same order for what both list.
     let ours_shown: Vec<&String> = ours.iter().filter(|n| theirs.contains(n)).collect();
     let theirs_ref: Vec<&String> = theirs.iter().collect();
@@ -253,10 +273,13 @@ fn the_walk_is_procps_minus_what_procps_hides() {
     );
     // Everything the walk has beyond procps is proven to be what procps
     // hides: entries without the owner read bit (it stats and skips them),
-    // and the two names its -a calls deprecated.
+    // and the two names its -a calls deprecated; or one of our aliases.
     let theirs: BTreeSet<&String> = theirs.iter().collect();
     let mut hidden = 0;
-    for name in ours.iter().filter(|n| !theirs.contains(n)) {
+    for name in ours
+        .iter()
+        .filter(|n| !theirs.contains(n) && !aliases.contains(&n.as_str()))
+    {
         let ctl = Ctl::new(name).unwrap();
         let deprecated = matches!(name.rsplit('.').next(), Some("base_reachable_time" | "retrans_time"));
         assert!(
@@ -365,4 +388,186 @@ fn the_example_prints_what_procps_prints() {
         }
     }
     assert!(same > 1000, "only {same} lines compared");
+}
+
+/// Runs `cmd` as `nobody` when we are root (fork, drop the groups, setgid,
+/// setuid, exec); as ourselves otherwise, already unprivileged.
+fn as_nobody(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return cmd;
+    }
+    // Looked up before the fork: getpwnam is not async-signal-safe.
+    // SAFETY: the name is NUL-terminated; the result is read at once.
+    let pw = unsafe { libc::getpwnam(c"nobody".as_ptr()) };
+    let (uid, gid) = if pw.is_null() {
+        (65534, 65534)
+    } else {
+        // SAFETY: non-null, points to the C library's static passwd entry.
+        unsafe { ((*pw).pw_uid, (*pw).pw_gid) }
+    };
+    // SAFETY: between fork and exec the closure makes only async-signal-safe
+    // system calls and touches no lock or allocation.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setgroups(0, std::ptr::null()) != 0 || libc::setgid(gid) != 0 || libc::setuid(uid) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Values that change between two reads by themselves.
+fn volatile_line(line: &str) -> bool {
+    let name = line.split(" = ").next().unwrap_or("");
+    [
+        "fs.dentry-state",
+        "fs.file-nr",
+        "fs.inode-nr",
+        "fs.inode-state",
+        "kernel.ns_last_pid",
+        "fs.quota.syncs",
+    ]
+    .contains(&name)
+        || name.starts_with("kernel.random.")
+        || name.starts_with("net.netfilter.nf_conntrack_count")
+}
+
+#[test]
+fn the_example_unprivileged_lists_what_procps_lists() {
+    let ours = example().expect("examples/sysctl was not built next to the tests");
+    let theirs = as_nobody(&mut procps()).arg("-a").output().unwrap();
+    let mine = as_nobody(&mut Command::new(&ours)).arg("-a").output().unwrap();
+    // Both succeed, whatever they could not read.
+    assert_eq!(theirs.status.code(), Some(0));
+    assert_eq!(mine.status.code(), Some(0), "{}", String::from_utf8_lossy(&mine.stderr));
+    // The same complaints, in the same order.
+    assert_eq!(
+        String::from_utf8_lossy(&mine.stderr),
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+    let t = String::from_utf8_lossy(&theirs.stdout).into_owned();
+    let o = String::from_utf8_lossy(&mine.stdout).into_owned();
+    let t: Vec<&str> = t.lines().collect();
+    let o: Vec<&str> = o.lines().collect();
+    assert_eq!(
+        t.len(),
+        o.len(),
+        "procps prints {} lines, the example {}",
+        t.len(),
+        o.len()
+    );
+    let mut same = 0;
+    for (a, b) in t.iter().zip(&o) {
+        if volatile_line(a) {
+            assert_eq!(a.split(" = ").next(), b.split(" = ").next());
+        } else {
+            assert_eq!(a, b);
+            same += 1;
+        }
+    }
+    assert!(same > 1000, "only {same} lines compared");
+}
+
+#[test]
+fn the_example_rejects_an_empty_name_as_procps_does() {
+    let ours = example().expect("examples/sysctl was not built next to the tests");
+    for args in [&[""][..], &["kernel.ostype", "", "kernel.ostype"]] {
+        let theirs = procps().args(args).output().unwrap();
+        let mine = Command::new(&ours).args(args).output().unwrap();
+        assert_eq!(theirs.status.code(), Some(255), "{args:?}");
+        assert_eq!(mine.status.code(), Some(255), "{args:?}");
+        assert_eq!(mine.stdout, theirs.stdout, "{args:?}");
+        assert_eq!(mine.stderr, theirs.stderr, "{args:?}");
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&Command::new(&ours).arg("").output().unwrap().stderr),
+        "sysctl: \"\" is an unknown key\n"
+    );
+}
+
+#[test]
+fn the_example_takes_slashes_as_procps_does() {
+    let ours = example().expect("examples/sysctl was not built next to the tests");
+    for args in [
+        &["kernel/ostype"][..],
+        &["-n", "kernel/ostype"],
+        &["net/ipv4/conf/lo/forwarding", "net.ipv4.conf.lo.forwarding"],
+        &["kernel/osrelease", "vm.swappiness"],
+    ] {
+        let theirs = procps().args(args).output().unwrap();
+        let mine = Command::new(&ours).args(args).output().unwrap();
+        assert!(theirs.status.success(), "{args:?}");
+        assert!(mine.status.success(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&mine.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "{args:?}"
+        );
+    }
+    let shown = Command::new(&ours).arg("kernel/ostype").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&shown.stdout), "kernel.ostype = Linux\n");
+    // A missing name: the same message and status.
+    let theirs = procps().arg("kernel/no_such_entry").output().unwrap();
+    let mine = Command::new(&ours).arg("kernel/no_such_entry").output().unwrap();
+    assert_eq!(mine.status.code(), theirs.status.code());
+    assert_eq!(mine.stderr, theirs.stderr);
+}
+
+#[test]
+fn aliases_are_in_the_walks_of_their_parents() {
+    let names = |prefix: &str| -> Vec<String> { walk(prefix).unwrap().map(|n| n.unwrap().into_name()).collect() };
+    // vm is a /proc/sys directory; its walk ends with the alias.
+    let vm = names("vm");
+    assert_eq!(vm.last().map(String::as_str), Some("vm.loadavg"), "{vm:?}");
+    assert!(vm.iter().any(|n| n == "vm.swappiness"));
+    assert_eq!(vm.iter().filter(|n| *n == "vm.loadavg").count(), 1);
+    // kern and hw exist only as aliases.
+    assert!(names("kern").iter().all(|n| n.starts_with("kern.")));
+    assert_eq!(names("hw"), ["hw.ncpu", "hw.pagesize", "hw.physmem", "hw.machine"]);
+    assert_eq!(names("vm.loadavg"), ["vm.loadavg"]);
+    // An alias's name is not a prefix of another's: kern.ostype is not
+    // below kern.os.
+    assert_eq!(walk("kern.os").err(), Some(Errno::ENOENT));
+}
+
+#[test]
+fn values_read_straight_from_the_walk() {
+    let mut seen = 0;
+    for node in walk("kernel").unwrap() {
+        let node = node.unwrap();
+        match node.name() {
+            "kernel.ostype" => {
+                assert_eq!(node.value(), Ok(Value::String("Linux".into())));
+                assert_eq!(node.value_string().as_deref(), Ok("Linux"));
+                seen += 1;
+            }
+            "kernel.pid_max" => {
+                let v = node.value_string().unwrap();
+                assert_eq!(
+                    v,
+                    std::fs::read_to_string("/proc/sys/kernel/pid_max").unwrap().trim_end()
+                );
+                seen += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(seen, 2);
+    for node in walk("vm").unwrap() {
+        let node = node.unwrap();
+        match node.name() {
+            // Write-only: the walk yields it, reading it is EACCES.
+            "vm.drop_caches" => assert_eq!(node.value(), Err(Errno::EACCES)),
+            "vm.loadavg" => assert!(matches!(node.value(), Ok(Value::LoadAvg(_)))),
+            _ => {}
+        }
+    }
+    let hw: Vec<Value> = walk("hw").unwrap().map(|n| n.unwrap().value().unwrap()).collect();
+    assert_eq!(
+        hw[0],
+        Value::I32(i32::try_from(sysctl_u32("hw.ncpu").unwrap()).unwrap())
+    );
 }

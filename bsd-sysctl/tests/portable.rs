@@ -1,7 +1,9 @@
 //! What holds on every platform, Linux included (through the BSD aliases):
 //! the names every system has, with the BSD types, and the name checks.
 
-use bsd_sysctl::{sysctl, sysctl_bytes, sysctl_i32, sysctl_u32, sysctl_u64, walk, Ctl, Errno, Kind, Value};
+use bsd_sysctl::{
+    sysctl, sysctl_bytes, sysctl_i32, sysctl_u32, sysctl_u64, sysctl_uint, walk, Ctl, Errno, Kind, Value,
+};
 
 #[test]
 fn kern_ostype_is_a_string() {
@@ -44,22 +46,40 @@ fn hw_ncpu_is_an_int() {
 fn hw_pagesize_matches_sysconf() {
     // SAFETY: sysconf only reads its argument.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    assert_eq!(i64::from(sysctl_i32("hw.pagesize").unwrap()), page);
+    #[allow(clippy::useless_conversion)] // `long` is 32 bits on some targets.
+    let page = i64::from(page);
+    // By name: 4 bytes on the BSDs and Linux, 8 on Apple; the width-taking
+    // read accepts both.
+    assert_eq!(sysctl_uint("hw.pagesize").map(i64::try_from), Ok(Ok(page)));
+    if cfg!(not(target_vendor = "apple")) {
+        assert_eq!(i64::from(sysctl_i32("hw.pagesize").unwrap()), page);
+    }
 }
 
 #[test]
 fn kern_boottime_is_a_timeval_in_the_past() {
     let ctl = Ctl::new("kern.boottime").unwrap();
     assert_eq!(ctl.kind(), Kind::Opaque);
-    let Value::Timeval(tv) = ctl.value().unwrap() else {
-        panic!("kern.boottime is not a Timeval: {:?}", ctl.value());
+    let Value::Time(when) = ctl.value().unwrap() else {
+        panic!("kern.boottime is not a time: {:?}", ctl.value());
     };
-    let when = tv.to_system_time().unwrap();
     assert!(when < std::time::SystemTime::now());
-    assert!(tv.sec > 1_000_000_000 && (0..1_000_000).contains(&tv.usec));
+    let since_epoch = when.duration_since(std::time::UNIX_EPOCH).unwrap();
+    // A struct timeval: whole microseconds.
+    assert!(since_epoch.as_secs() > 1_000_000_000 && since_epoch.subsec_nanos() % 1000 == 0);
+    // The boot time is fixed: every read gives the same value, to the
+    // microsecond (on Linux too, where it is computed once per process).
+    for _ in 0..100 {
+        assert_eq!(ctl.value().unwrap(), Value::Time(when));
+        assert_eq!(sysctl_bytes("kern.boottime").unwrap(), ctl.value_bytes().unwrap());
+    }
     let shown = ctl.value_string().unwrap();
     assert!(
-        shown.starts_with(&format!("{{ sec = {}, usec = {} }} ", tv.sec, tv.usec)),
+        shown.starts_with(&format!(
+            "{{ sec = {}, usec = {} }} ",
+            since_epoch.as_secs(),
+            since_epoch.subsec_micros()
+        )),
         "{shown}"
     );
 }
@@ -92,19 +112,36 @@ fn the_kern_walk_has_kern_ostype() {
         leaf[0].ctl().unwrap().value_string().unwrap(),
         sysctl("kern.ostype").unwrap()
     );
+    // Or read straight from the node.
+    assert_eq!(leaf[0].value(), Ok(Value::String(sysctl("kern.ostype").unwrap())));
+    assert_eq!(leaf[0].value_string(), sysctl("kern.ostype"));
+    assert!(!leaf[0].is_alias() || cfg!(target_os = "linux"));
 }
 
-#[cfg(not(target_os = "linux"))]
 #[test]
 fn kern_ostype_is_1_1() {
-    let mib = bsd_sysctl::name_to_mib("kern.ostype").unwrap();
-    assert_eq!(&*mib, &[libc::CTL_KERN, libc::KERN_OSTYPE]);
-    assert_eq!(Ctl::new("kern.ostype").unwrap().mib(), &mib);
-    assert_eq!(
-        bsd_sysctl::name_to_mib("kern.nonexistent_bsd_sysctl"),
-        Err(Errno::ENOENT)
-    );
+    let got = bsd_sysctl::name_to_mib("kern.ostype");
+    // Checked before anything else, everywhere.
     assert_eq!(bsd_sysctl::name_to_mib("kern..ostype"), Err(Errno::EINVAL));
+    assert_eq!(bsd_sysctl::name_to_mib(""), Err(Errno::EINVAL));
+    let ctl = Ctl::new("kern.ostype").unwrap();
+    let node = walk("kern.ostype").unwrap().next().unwrap().unwrap();
+    if cfg!(target_os = "linux") {
+        // No numeric names on Linux.
+        assert_eq!(got, Err(Errno::EOPNOTSUPP));
+        assert_eq!(bsd_sysctl::name_to_mib("kernel.ostype"), Err(Errno::EOPNOTSUPP));
+        assert_eq!(ctl.mib(), None);
+        assert_eq!(node.mib(), None);
+    } else {
+        let mib = got.unwrap();
+        assert_eq!(&*mib, &[libc::CTL_KERN, libc::KERN_OSTYPE]);
+        assert_eq!(ctl.mib(), Some(&mib));
+        assert_eq!(node.mib(), Some(&mib));
+        assert_eq!(
+            bsd_sysctl::name_to_mib("kern.nonexistent_bsd_sysctl"),
+            Err(Errno::ENOENT)
+        );
+    }
 }
 
 #[test]

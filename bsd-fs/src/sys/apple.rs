@@ -5,14 +5,14 @@
 //! - [`DirStream`] owns a `DIR *` and returns `readdir`'s entries in place
 //!   (the entry borrows the stream, so `readdir` cannot be called again
 //!   while it is alive).
-//! - [`read_dirent`] emulates the seed's `ReadDirent`: it opens a fresh
+//! - [`read_dirent`] emulates Go's `syscall.ReadDirent`: it opens a fresh
 //!   description of the directory (`openat(fd, ".")`; a `dup` would share
 //!   the offset `readdir` moves), skips the entries returned by earlier
 //!   calls, writes [`Layout::Apple`] records, and stores the count of
 //!   entries returned so far as the descriptor's offset.
 //!
 //! `readdir` failing with `EINVAL` or `ENOENT` is taken as the end of the
-//! directory, as the seed does: Apple's file systems report those when the
+//! directory, as Go's `syscall.ReadDirent` does: Apple's file systems report those when the
 //! entry a stream stood on was removed between two reads.
 //!
 //! [`Layout::Apple`]: crate::Layout::Apple
@@ -94,7 +94,7 @@ impl DirStream {
                 let err = Errno::last();
                 return match err.raw() {
                     0 => None,
-                    // The seed's end-of-directory quirk (see the module doc).
+                    // Go's end-of-directory quirk (see the module doc).
                     libc::EINVAL | libc::ENOENT => None,
                     _ => Some(Err(err)),
                 };

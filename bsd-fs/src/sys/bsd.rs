@@ -1,7 +1,7 @@
 //! FreeBSD and DragonFly `getdirentries`, NetBSD and OpenBSD `getdents`.
 //!
 //! `libc` binds none of them; the declarations follow each system's
-//! `<dirent.h>` (see PLATFORMS.md, "Directory entries"):
+//! `<dirent.h>` (see `../docs/platforms.md`, "Directory entries"):
 //!
 //! - FreeBSD ≥ 12: `ssize_t getdirentries(int, char *, size_t, off_t *)`
 //!   (the default `FBSD_1.5` symbol, 64-bit inodes: [`Layout::FreeBsd`]).

@@ -8,10 +8,11 @@
 //! see [`ALIASES`].
 
 use crate::name::{self, CTL_MAXNAME};
-use crate::value::{self, Kind, Layout, LoadAvg, Timeval, Value};
+use crate::value::{self, Kind, Layout, LoadAvg, Value};
 use crate::Number;
 use bsd_errno::{check, Errno, Result};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::time::SystemTime;
 
 /// Where a BSD alias's value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,8 +108,10 @@ static ALIASES: &[Alias] = &[
     Alias {
         name: "hw.physmem",
         source: Source::PhysMem,
-        kind: Kind::ULong,
-        fmt: "LU",
+        // 64 bits on every target (the BSDs' `unsigned long` is 32 bits on
+        // 32-bit systems, which would not hold more than 4 GiB).
+        kind: Kind::U64,
+        fmt: "QU",
     },
     Alias {
         name: "hw.machine",
@@ -257,7 +260,9 @@ fn computed(source: Source) -> Result<Value> {
             let e = Errno::last();
             return Err(if e.raw() == 0 { Errno::EINVAL } else { e });
         }
-        Ok(v)
+        // `long` is 32 bits on some targets.
+        #[allow(clippy::useless_conversion)]
+        Ok(i64::from(v))
     };
     match source {
         Source::Ncpu => Ok(Value::I32(
@@ -280,7 +285,7 @@ fn computed(source: Source) -> Result<Value> {
             let m: Vec<u8> = u.machine.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
             Ok(Value::String(String::from_utf8(m).map_err(|_| Errno::EILSEQ)?))
         }
-        Source::BootTime => boottime().map(Value::Timeval),
+        Source::BootTime => boottime().map(Value::Time),
         Source::File(_) | Source::LoadAvg => Err(Errno::EINVAL),
     }
 }
@@ -296,14 +301,29 @@ fn clock(id: libc::clockid_t) -> Result<i128> {
 /// When the system booted: the wall clock minus the time since boot
 /// (suspend included), as `/proc/stat`'s `btime` is computed, to the
 /// microsecond.
-fn boottime() -> Result<Timeval> {
+///
+/// Computed once per process and then fixed, as the BSD kernels' value
+/// is: two reads of the two clocks a few nanoseconds apart would otherwise
+/// give boot times that differ by a microsecond now and then. (Stepping the
+/// wall clock moves neither the BSDs' `kern.boottime` nor this one.)
+fn boottime() -> Result<SystemTime> {
+    static BOOT: std::sync::OnceLock<SystemTime> = std::sync::OnceLock::new();
+    if let Some(t) = BOOT.get() {
+        return Ok(*t);
+    }
+    let t = boottime_now()?;
+    Ok(*BOOT.get_or_init(|| t))
+}
+
+/// [`boottime`], computed from the clocks now, rounded down to the
+/// microsecond (the BSDs' `struct timeval`).
+fn boottime_now() -> Result<SystemTime> {
     let since_boot = clock(libc::CLOCK_BOOTTIME)?;
     let now = clock(libc::CLOCK_REALTIME)?;
     let usecs = (now - since_boot).div_euclid(1000);
-    Ok(Timeval {
-        sec: i64::try_from(usecs.div_euclid(1_000_000)).map_err(|_| Errno::EOVERFLOW)?,
-        usec: i64::try_from(usecs.rem_euclid(1_000_000)).map_err(|_| Errno::EOVERFLOW)?,
-    })
+    let sec = i64::try_from(usecs.div_euclid(1_000_000)).map_err(|_| Errno::EOVERFLOW)?;
+    let nsec = i64::try_from(usecs.rem_euclid(1_000_000) * 1000).map_err(|_| Errno::EOVERFLOW)?;
+    value::time_from_parts(sec, nsec)
 }
 
 /// `/proc/loadavg`'s first three fields (`0.12 0.34 0.56 …`), exactly: the
@@ -369,7 +389,7 @@ fn exact<T: Number>(v: &Value, kind: Kind) -> Result<T> {
     T::from_ne(&bytes).ok_or(Errno::EIO)
 }
 
-// ---- The seed's calls ----
+// ---- Go's calls: `syscall.Sysctl`, `syscall.SysctlUint32` ----
 
 pub(crate) fn read_vec(name: &str) -> Result<Vec<u8>> {
     validate(name)?;
@@ -395,6 +415,20 @@ pub(crate) fn read_number<T: Number>(name: &str) -> Result<T> {
         return exact(&alias_value(a)?, a.kind);
     }
     read_file(name, parse)
+}
+
+pub(crate) fn read_uint(name: &str) -> Result<u64> {
+    validate(name)?;
+    if let Some(a) = alias(name) {
+        return value_as(&alias_value(a)?);
+    }
+    read_file(name, parse)
+}
+
+/// Linux has no numeric names: `EOPNOTSUPP` for a valid name.
+pub(crate) fn name_to_mib(name: &str) -> Result<crate::Mib> {
+    validate(name)?;
+    Err(Errno::EOPNOTSUPP)
 }
 
 // ---- Ctl ----
@@ -489,6 +523,10 @@ impl Ctl {
 
     pub(crate) fn description(&self) -> Result<Option<String>> {
         Ok(None)
+    }
+
+    pub(crate) fn mib(&self) -> Option<&crate::Mib> {
+        None
     }
 
     pub(crate) fn readable(&self) -> bool {
@@ -607,20 +645,45 @@ impl Ctl {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct NodeInner;
 
+impl NodeInner {
+    pub(crate) fn mib(&self) -> Option<&crate::Mib> {
+        None
+    }
+}
+
 impl Ctl {
     pub(crate) fn from_node(name: &str, _inner: &NodeInner) -> Result<Ctl> {
         Ctl::new(name)
     }
 }
 
+/// Whether `name` is one of the BSD aliases.
+pub(crate) fn is_alias(name: &str) -> bool {
+    alias(name).is_some()
+}
+
+/// The aliases at or below `prefix` (all of them for `""`), in table order.
+fn aliases_below(prefix: &str) -> Vec<String> {
+    ALIASES
+        .iter()
+        .filter(|a| {
+            prefix.is_empty() || a.name == prefix || a.name.strip_prefix(prefix).is_some_and(|r| r.starts_with('.'))
+        })
+        .map(|a| a.name.to_owned())
+        .collect()
+}
+
 /// A depth-first walk of `/proc/sys` in directory order, as procps'
-/// sysctl(8) walks it; or of the aliases at or below a BSD prefix.
+/// sysctl(8) walks it, then the aliases below the prefix; or only the
+/// aliases, for a BSD prefix that is no `/proc/sys` entry (`kern`, `hw`).
 #[derive(Debug)]
 pub(crate) struct Walk {
     /// Open directories, innermost last, with their names.
     stack: Vec<(std::fs::ReadDir, String)>,
-    /// Nodes to yield before the stack (a single file, or aliases).
+    /// Nodes to yield before the stack (a single file).
     pending: std::vec::IntoIter<String>,
+    /// Nodes to yield after the stack: the aliases below the prefix.
+    after: std::vec::IntoIter<String>,
 }
 
 fn io_errno(e: &std::io::Error) -> Errno {
@@ -633,6 +696,7 @@ impl Walk {
         let mut walk = Walk {
             stack: Vec::new(),
             pending: Vec::new().into_iter(),
+            after: Vec::new().into_iter(),
         };
         let st = if prefix.is_empty() {
             stat(c"/proc/sys")
@@ -647,14 +711,12 @@ impl Walk {
                     std::path::PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(dir));
                 let rd = std::fs::read_dir(path).map_err(|e| io_errno(&e))?;
                 walk.stack.push((rd, prefix.to_owned()));
+                // `vm.loadavg` below `vm`; every alias below the root.
+                walk.after = aliases_below(prefix).into_iter();
             }
             Ok(_) => walk.pending = vec![prefix.to_owned()].into_iter(),
             Err(Errno::ENOENT) => {
-                let below: Vec<String> = ALIASES
-                    .iter()
-                    .filter(|a| a.name == prefix || a.name.strip_prefix(prefix).is_some_and(|r| r.starts_with('.')))
-                    .map(|a| a.name.to_owned())
-                    .collect();
+                let below = aliases_below(prefix);
                 if below.is_empty() {
                     return Err(Errno::ENOENT);
                 }
@@ -670,7 +732,9 @@ impl Walk {
             return Some(Ok((n, NodeInner)));
         }
         loop {
-            let (rd, dir_name) = self.stack.last_mut()?;
+            let Some((rd, dir_name)) = self.stack.last_mut() else {
+                return self.after.next().map(|n| Ok((n, NodeInner)));
+            };
             let entry = match rd.next() {
                 None => {
                     self.stack.pop();
@@ -732,6 +796,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "writes and reads a real file (open, pread)")]
     fn values_longer_than_the_stack_buffer() {
         // /proc/sys values are short; a regular file stands in for a long
         // one, to take the growing-buffer path.

@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// The `SystemTime` `sec` s and `nsec` ns after the epoch.
+fn at(sec: i64, nsec: i64) -> SystemTime {
+    time_from_parts(sec, nsec).unwrap()
+}
+
 fn ne32(v: &[i32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_ne_bytes()).collect()
 }
@@ -33,20 +38,17 @@ fn timeval_every_layout() {
         (Layout::OPENBSD_LP64, 16),
         (Layout::APPLE, 16),
         (Layout::LINUX_LP64, 16),
+        (Layout::FREEBSD_ARMV7, 16),
+        (Layout::OPENBSD_I386, 12),
+        (Layout::LINUX_ILP32, 8),
     ] {
         let b = timeval_fixture(&layout, 1_700_000_000, 123_456);
         assert_eq!(b.len(), size, "{layout:?}");
         let tv = decode_timeval(&b, &layout).unwrap();
-        assert_eq!(
-            tv,
-            Timeval {
-                sec: 1_700_000_000,
-                usec: 123_456
-            }
-        );
+        assert_eq!(tv, at(1_700_000_000, 123_456_000));
         assert_eq!(
             decode(Kind::Opaque, "S,timeval", &b, &layout),
-            Ok(Value::Timeval(tv)),
+            Ok(Value::Time(tv)),
             "{layout:?}"
         );
         // Wrong sizes are EIO, never a misread.
@@ -55,10 +57,64 @@ fn timeval_every_layout() {
         longer.push(0);
         assert_eq!(decode_timeval(&longer, &layout), Err(Errno::EIO));
         // Encoding gives the kernel's layout back (padding zeroed).
-        let enc = encode(&Value::Timeval(tv), Kind::Opaque, &layout, false).unwrap();
+        let enc = encode(&Value::Time(tv), Kind::Opaque, &layout, false).unwrap();
         assert_eq!(enc.len(), size);
         assert_eq!(decode_timeval(&enc, &layout), Ok(tv));
+        // Before 1970: seconds count down, microseconds still count up.
+        let b = timeval_fixture(&layout, -2, 250_000);
+        assert_eq!(
+            decode_timeval(&b, &layout),
+            Ok(UNIX_EPOCH - Duration::from_millis(1750))
+        );
+        // Microseconds out of range are EIO.
+        for usec in [-1, 1_000_000] {
+            let b = timeval_fixture(&layout, 5, usec);
+            assert_eq!(decode_timeval(&b, &layout), Err(Errno::EIO), "{layout:?} {usec}");
+        }
     }
+}
+
+#[test]
+fn times_that_do_not_fit_are_eoverflow() {
+    // A 32-bit time_t (FreeBSD/i386) cannot carry 2^31 s: EOVERFLOW, never
+    // a wrapped value.
+    let t = at(i64::from(i32::MAX) + 1, 0);
+    assert_eq!(
+        encode(&Value::Time(t), Kind::Opaque, &Layout::FREEBSD_I386, false),
+        Err(Errno::EOVERFLOW)
+    );
+    let t = at(i64::from(i32::MIN) - 1, 0);
+    assert_eq!(
+        encode(&Value::Time(t), Kind::Opaque, &Layout::FREEBSD_I386, false),
+        Err(Errno::EOVERFLOW)
+    );
+    // The extremes of i32 itself fit, and come back.
+    for sec in [i64::from(i32::MIN), i64::from(i32::MAX)] {
+        let enc = encode(
+            &Value::Time(at(sec, 999_999_999)),
+            Kind::Opaque,
+            &Layout::FREEBSD_I386,
+            false,
+        )
+        .unwrap();
+        assert_eq!(decode_timeval(&enc, &Layout::FREEBSD_I386), Ok(at(sec, 999_999_000)));
+    }
+    // 64-bit time_t: i64's extremes decode where SystemTime holds them, or
+    // are EOVERFLOW; never a wrap.
+    for sec in [i64::MIN, i64::MIN + 1, i64::MAX] {
+        let b = timeval_fixture(&Layout::FREEBSD_LP64, sec, 0);
+        match decode_timeval(&b, &Layout::FREEBSD_LP64) {
+            Ok(t) => assert_eq!(time_parts(t), Ok((sec, 0))),
+            Err(e) => assert_eq!(e, Errno::EOVERFLOW),
+        }
+    }
+    assert_eq!(time_from_parts(0, 1_000_000_000), Err(Errno::EINVAL));
+    assert_eq!(time_from_parts(0, -1), Err(Errno::EINVAL));
+    // The parts of a time and back.
+    for (sec, nsec) in [(0, 0), (-1, 1), (-1, 999_999_999), (1_700_000_000, 5), (-86_400, 0)] {
+        assert_eq!(time_parts(at(sec, nsec)), Ok((sec, u32::try_from(nsec).unwrap())));
+    }
+    assert_eq!(time_parts(UNIX_EPOCH - Duration::new(3, 1)), Ok((-4, 999_999_999)));
 }
 
 #[test]
@@ -74,10 +130,7 @@ fn timeval_native_matches_libc() {
         unsafe { core::slice::from_raw_parts((&tv as *const libc::timeval).cast::<u8>(), core::mem::size_of_val(&tv)) };
     assert_eq!(
         decode_timeval(bytes, &Layout::NATIVE),
-        Ok(Timeval {
-            sec: 1_234_567_890,
-            usec: 654_321
-        })
+        Ok(at(1_234_567_890, 654_321_000))
     );
 }
 
@@ -88,21 +141,12 @@ fn timespec_netbsd_boottime() {
     b.extend_from_slice(&999_999_999i64.to_ne_bytes());
     assert_eq!(
         decode(Kind::Opaque, "S,timespec", &b, &Layout::NETBSD_LP64),
-        Ok(Value::Timeval(Timeval {
-            sec: 1_600_000_000,
-            usec: 999_999
-        }))
+        Ok(Value::Time(at(1_600_000_000, 999_999_999)))
     );
     // i386: 64-bit time_t, 32-bit long, 4-byte alignment → 12 bytes.
     let mut b = 1_600_000_000i64.to_ne_bytes().to_vec();
     b.extend_from_slice(&5_000i32.to_ne_bytes());
-    assert_eq!(
-        decode_timespec(&b, &Layout::NETBSD_I386),
-        Ok(Timeval {
-            sec: 1_600_000_000,
-            usec: 5
-        })
-    );
+    assert_eq!(decode_timespec(&b, &Layout::NETBSD_I386), Ok(at(1_600_000_000, 5_000)));
     assert_eq!(decode_timespec(&b[..11], &Layout::NETBSD_I386), Err(Errno::EIO));
 }
 
@@ -194,10 +238,24 @@ fn loadavg_every_layout() {
     // 32-bit: 16 bytes.
     let mut ilp32 = b.clone();
     ilp32.extend_from_slice(&2048i32.to_ne_bytes());
-    assert_eq!(
-        decode_loadavg(&ilp32, &Layout::FREEBSD_I386).map(|l| l.to_string()),
-        Ok("{ 0.12 0.34 0.56 }".to_string())
-    );
+    for layout in [
+        Layout::FREEBSD_I386,
+        Layout::FREEBSD_ARMV7,
+        Layout::NETBSD_I386,
+        Layout::OPENBSD_I386,
+        Layout::LINUX_ILP32,
+    ] {
+        assert_eq!(
+            decode_loadavg(&ilp32, &layout).map(|l| l.to_string()),
+            Ok("{ 0.12 0.34 0.56 }".to_string()),
+            "{layout:?}"
+        );
+        let la = decode_loadavg(&ilp32, &layout).unwrap();
+        assert_eq!(
+            encode(&Value::LoadAvg(la), Kind::Opaque, &layout, false),
+            Ok(ilp32.clone())
+        );
+    }
     assert_eq!(decode_loadavg(&ilp32, &Layout::FREEBSD_LP64), Err(Errno::EIO));
     // A zero scale divides to infinity or NaN, never panics.
     let z = LoadAvg {
@@ -367,29 +425,19 @@ fn ctime_format() {
 
 #[test]
 #[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg_attr(miri, ignore = "ctime_r and localtime_r are foreign calls")]
 fn timeval_display_matches_ctime_r() {
     let sec = 1_700_000_000i64;
     let mut buf = [0u8; 64];
-    let t: libc::time_t = sec;
+    let t = libc::time_t::try_from(sec).unwrap();
     // SAFETY: buf has the 26 bytes ctime_r needs; t is a valid time_t.
     let p = unsafe { libc::ctime_r(&t, buf.as_mut_ptr().cast()) };
     assert!(!p.is_null());
     let n = buf.iter().position(|&b| b == 0).unwrap();
     let c = std::str::from_utf8(&buf[..n]).unwrap().trim_end_matches('\n');
-    let tv = Timeval { sec, usec: 42 };
+    // Sub-microsecond digits are dropped, as a struct timeval drops them.
+    let tv = Value::Time(at(sec, 42_999));
     assert_eq!(tv.to_string(), format!("{{ sec = {sec}, usec = 42 }} {c}"));
-    assert_eq!(
-        tv.to_system_time(),
-        std::time::UNIX_EPOCH.checked_add(core::time::Duration::new(1_700_000_000, 42_000))
-    );
-    assert_eq!(
-        Timeval {
-            sec: 0,
-            usec: 1_000_000
-        }
-        .to_system_time(),
-        None
-    );
 }
 
 #[test]
@@ -399,4 +447,25 @@ fn value_accessors() {
     assert_eq!(Value::from("x").as_str(), Some("x"));
     assert_eq!(Value::Bool(true).to_string(), "1");
     assert!(Kind::ULong.is_integer() && !Kind::String.is_integer());
+}
+
+#[test]
+fn four_or_eight_bytes() {
+    // Apple's hw.pagesize by name (a quad) and by number (an int).
+    assert_eq!(uint_either(&16384u64.to_ne_bytes()), Ok(16384));
+    assert_eq!(uint_either(&16384u32.to_ne_bytes()), Ok(16384));
+    assert_eq!(uint_either(&u32::MAX.to_ne_bytes()), Ok(u64::from(u32::MAX)));
+    assert_eq!(uint_either(&u64::MAX.to_ne_bytes()), Ok(u64::MAX));
+    for len in [0, 1, 2, 3, 5, 6, 7, 9, 16] {
+        assert_eq!(uint_either(&vec![0; len]), Err(Errno::EIO), "{len}");
+    }
+}
+
+#[test]
+fn temperature_arrays_round_trip() {
+    // Two sensors in one "IK" node.
+    let bytes = ne32(&[3000, 3100]);
+    let v = decode(Kind::Int, "IK", &bytes, &Layout::FREEBSD_LP64).unwrap();
+    assert_eq!(v.to_string(), "26.9C 36.9C");
+    assert_eq!(encode(&v, Kind::Int, &Layout::FREEBSD_LP64, true), Ok(bytes));
 }

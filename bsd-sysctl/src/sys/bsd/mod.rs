@@ -109,8 +109,15 @@ pub(crate) fn read_grow(mut call: impl FnMut(Old<'_>) -> Result<usize>) -> Resul
     }
     for _ in 0..16 {
         let size = call(Old::Size)?;
-        // Room for growth between the two calls.
-        let mut buf = vec![0u8; size + size / 8 + 64];
+        // Room for growth between the two calls; a size that leaves no
+        // room (a kernel's absurd answer) is ENOMEM, never a wrap.
+        let room = size
+            .checked_add(size / 8)
+            .and_then(|n| n.checked_add(64))
+            .ok_or(Errno::ENOMEM)?;
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(room).map_err(|_| Errno::ENOMEM)?;
+        buf.resize(room, 0);
         match call(Old::Buf(&mut buf)) {
             Ok(n) => {
                 buf.truncate(n);
@@ -124,7 +131,7 @@ pub(crate) fn read_grow(mut call: impl FnMut(Old<'_>) -> Result<usize>) -> Resul
 }
 
 /// Reads exactly `T`'s width with one call into a small stack buffer: `EIO`
-/// if the value has another size, as the seed's `SysctlUint32` does.
+/// if the value has another size, as Go's `syscall.SysctlUint32` does.
 fn read_exact<T: Number>(call: impl FnOnce(Old<'_>) -> Result<usize>) -> Result<T> {
     let mut buf = [0u8; 16];
     let n = match call(Old::Buf(&mut buf)) {
@@ -135,11 +142,23 @@ fn read_exact<T: Number>(call: impl FnOnce(Old<'_>) -> Result<usize>) -> Result<
     T::from_ne(buf.get(..n).ok_or(Errno::EIO)?).ok_or(Errno::EIO)
 }
 
+/// Reads an unsigned integer of 4 or 8 bytes with one call.
+fn read_either(call: impl FnOnce(Old<'_>) -> Result<usize>) -> Result<u64> {
+    let mut buf = [0u8; 16];
+    let n = match call(Old::Buf(&mut buf)) {
+        Ok(n) => n,
+        Err(Errno::ENOMEM) => return Err(Errno::EIO),
+        Err(e) => return Err(e),
+    };
+    let bytes = buf.get(..n).ok_or(Errno::EIO)?;
+    value::uint_either(bytes)
+}
+
 fn validate(name: &str) -> Result<()> {
     name::validate(name, CTL_MAXNAME, false).map(drop)
 }
 
-// ---- The seed's calls ----
+// ---- Go's calls: `syscall.Sysctl`, `syscall.SysctlUint32` ----
 
 pub(crate) fn read_vec(name: &str) -> Result<Vec<u8>> {
     validate(name)?;
@@ -155,6 +174,16 @@ pub(crate) fn read_string(name: &str) -> Result<String> {
 pub(crate) fn read_number<T: Number>(name: &str) -> Result<T> {
     validate(name)?;
     read_exact(|old| sysctl_name(name, old, None))
+}
+
+pub(crate) fn read_uint(name: &str) -> Result<u64> {
+    validate(name)?;
+    read_either(|old| sysctl_name(name, old, None))
+}
+
+/// The BSDs answer their own names: no aliases.
+pub(crate) fn is_alias(_name: &str) -> bool {
+    false
 }
 
 // ---- Ctl ----
@@ -184,8 +213,8 @@ impl Ctl {
         &self.name
     }
 
-    pub(crate) fn mib(&self) -> &Mib {
-        &self.mib
+    pub(crate) fn mib(&self) -> Option<&Mib> {
+        Some(&self.mib)
     }
 
     pub(crate) fn kind(&self) -> Kind {

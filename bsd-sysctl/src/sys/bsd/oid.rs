@@ -106,8 +106,8 @@ pub(crate) struct NodeInner {
 }
 
 impl NodeInner {
-    pub(crate) fn mib(&self) -> &Mib {
-        &self.mib
+    pub(crate) fn mib(&self) -> Option<&Mib> {
+        Some(&self.mib)
     }
 }
 
