@@ -219,7 +219,7 @@ pub mod ops {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::{Duration, UNIX_EPOCH};
 
-    /// The raw walk's buffer: 64 KiB, as in TARGETS.md.
+    /// The raw walk's buffer: 64 KiB, the size the floor was calibrated with.
     pub const RAW_BUFFER: usize = 64 * 1024;
 
     /// A scratch directory on tmpfs (`/dev/shm`) when there is one, else
@@ -313,8 +313,8 @@ pub mod ops {
 
     /// [`list_ours`] with a buffer of `size` bytes.
     pub fn list_ours_sized(path: &Path, size: usize) -> usize {
-        let Ok(dir) = bsd_fs::Dir::open(path) else { return 0 };
-        let mut dir = dir.with_buffer_size(size);
+        let Ok(mut dir) = bsd_fs::Dir::open(path) else { return 0 };
+        dir.set_buffer_size(size);
         let mut n = 0;
         let mut bytes = 0;
         while let Some(e) = dir.next_entry() {
