@@ -195,6 +195,7 @@ pub mod note {
         /// `NOTE_EXITSTATUS` (Apple): with `EXIT`, report the wait status
         /// in `data` (Apple reports it only when asked).
         #[cfg(target_vendor = "apple")]
+        #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
         pub const EXITSTATUS: u32 = libc::NOTE_EXITSTATUS;
     }
 
@@ -233,45 +234,115 @@ pub mod note {
     ///
     /// # Platforms
     /// FreeBSD and Linux: `SECONDS` 1, `MSECONDS` 2, `USECONDS` 4,
-    /// `NSECONDS` 8, `ABSTIME` 0x10. NetBSD enumerates the unit: `MSECONDS`
-    /// 0, `SECONDS` 1, `USECONDS` 2, `NSECONDS` 3, `ABSTIME` 0x10. Apple:
-    /// `SECONDS` 1, `USECONDS` 2, `NSECONDS` 4, `ABSOLUTE` 8, no `MSECONDS`.
-    /// DragonFly and OpenBSD: milliseconds only (none of these).
+    /// `NSECONDS` 8, `ABSTIME` 0x10. NetBSD (since 10) and OpenBSD (recent
+    /// releases) enumerate the unit: `MSECONDS` 0, `SECONDS` 1, `USECONDS`
+    /// 2, `NSECONDS` 3, `ABSTIME` 0x10. Apple: `SECONDS` 1, `USECONDS` 2,
+    /// `NSECONDS` 4, `ABSOLUTE` 8, no `MSECONDS`. DragonFly: milliseconds
+    /// only (none of these).
+    ///
+    /// Kernels older than their unit flags read `data` as milliseconds
+    /// whatever `fflags` say (NetBSD before 10, OpenBSD before the units
+    /// were added): on NetBSD, [`Kqueue::kevent`](crate::Kqueue::kevent)
+    /// converts timer changes to milliseconds for such kernels; on OpenBSD
+    /// [`KEvent::timer`](crate::KEvent::timer) always sends milliseconds,
+    /// and these constants are for programs that know their kernel.
     pub mod timer {
         /// `NOTE_SECONDS`: `data` is in seconds.
         #[cfg(any(
             target_os = "freebsd",
             target_os = "netbsd",
+            target_os = "openbsd",
             target_vendor = "apple",
             target_os = "linux"
         ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_vendor = "apple",
+                target_os = "linux"
+            )))
+        )]
         pub const SECONDS: u32 = crate::sys::NOTE_SECONDS;
         /// `NOTE_MSECONDS`: `data` is in milliseconds (the default).
-        #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "linux"))]
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "linux"
+        ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "linux"
+            )))
+        )]
         pub const MSECONDS: u32 = crate::sys::NOTE_MSECONDS;
         /// `NOTE_USECONDS`: `data` is in microseconds.
         #[cfg(any(
             target_os = "freebsd",
             target_os = "netbsd",
+            target_os = "openbsd",
             target_vendor = "apple",
             target_os = "linux"
         ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_vendor = "apple",
+                target_os = "linux"
+            )))
+        )]
         pub const USECONDS: u32 = crate::sys::NOTE_USECONDS;
         /// `NOTE_NSECONDS`: `data` is in nanoseconds.
         #[cfg(any(
             target_os = "freebsd",
             target_os = "netbsd",
+            target_os = "openbsd",
             target_vendor = "apple",
             target_os = "linux"
         ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_vendor = "apple",
+                target_os = "linux"
+            )))
+        )]
         pub const NSECONDS: u32 = crate::sys::NOTE_NSECONDS;
         /// `NOTE_ABSTIME`: `data` is a deadline since the Unix epoch (in the
         /// unit given); the timer fires once.
-        #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "linux"))]
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "linux"
+        ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "linux"
+            )))
+        )]
         pub const ABSTIME: u32 = crate::sys::NOTE_ABSTIME;
         /// `NOTE_ABSOLUTE` (Apple): `data` is a deadline since the Unix
         /// epoch (in the unit given); the timer fires once.
         #[cfg(target_vendor = "apple")]
+        #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
         pub const ABSOLUTE: u32 = libc::NOTE_ABSOLUTE;
     }
 }
@@ -307,7 +378,7 @@ unsafe impl Send for KEvent {}
 unsafe impl Sync for KEvent {}
 
 impl KEvent {
-    /// A change or event with every field given: the seed's `SetKevent`
+    /// A change or event with every field given: Go's `syscall.SetKevent`
     /// plus `fflags`, `data` and `udata`.
     ///
     /// `data` is narrowed to the platform's type where that is `isize` on a
@@ -375,6 +446,7 @@ impl KEvent {
     /// FreeBSD, NetBSD, Apple and Linux; DragonFly and OpenBSD have no
     /// absolute timers.
     #[cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))))]
     #[must_use]
     pub fn timer_at(id: usize, at: SystemTime) -> KEvent {
         // A time before the epoch is in the past: fire at once (1 ns after
@@ -394,6 +466,46 @@ impl KEvent {
     /// `EVFILT_SIGNAL` for signal number `signo`: counts deliveries of the
     /// signal to the process, even when it is ignored. `data` of a
     /// delivered event is the count since the last delivery.
+    ///
+    /// # The signal still does what its disposition says
+    /// Watching a signal only *records* it: it does not replace the
+    /// signal's handling. A signal whose action is the default still has
+    /// its default effect — `SIGINT`, `SIGTERM`, `SIGHUP`, `SIGUSR1`
+    /// terminate the process before the event is ever read. To handle a
+    /// signal only through the queue, set its action to `SIG_IGN` with
+    /// `sigaction(2)` before sending it can happen (the kernel, and the
+    /// Linux emulation, still count ignored signals). Blocking it with
+    /// `sigprocmask`/`pthread_sigmask` also keeps the default action away
+    /// on the BSDs, which count a blocked signal when it is sent; the Linux
+    /// emulation counts it only once it is unblocked, so prefer `SIG_IGN`
+    /// in portable code.
+    ///
+    /// ```
+    /// use bsd_event::{KEvent, Kqueue};
+    /// use std::time::Duration;
+    ///
+    /// // Without this, SIGUSR1's default action would end the process.
+    /// // SAFETY: a zeroed sigaction with SIG_IGN is a valid action, and no
+    /// // other thread of this program changes signal actions.
+    /// let rc = unsafe {
+    ///     let mut sa: libc::sigaction = std::mem::zeroed();
+    ///     sa.sa_sigaction = libc::SIG_IGN;
+    ///     libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut())
+    /// };
+    /// assert_eq!(rc, 0);
+    ///
+    /// let kq = Kqueue::new()?;
+    /// kq.register(&[KEvent::signal(libc::SIGUSR1).add()])?;
+    /// // SAFETY: kill takes no pointers; the signal is ignored.
+    /// assert_eq!(unsafe { libc::kill(libc::getpid(), libc::SIGUSR1) }, 0);
+    ///
+    /// let mut events = [KEvent::zeroed(); 1];
+    /// let n = kq.wait(&mut events, Some(Duration::from_secs(5)))?;
+    /// assert_eq!(n, 1);
+    /// assert_eq!(events[0].ident(), libc::SIGUSR1 as usize);
+    /// assert_eq!(events[0].data(), 1); // sent once
+    /// # Ok::<(), bsd_event::Errno>(())
+    /// ```
     #[must_use]
     pub fn signal(signo: libc::c_int) -> KEvent {
         // A negative number becomes a huge ident, which registration rejects
@@ -484,10 +596,73 @@ impl KEvent {
         sys::udata(&self.0)
     }
 
+    /// What happened to the file, for an [`Filter::Vnode`] event: its
+    /// `fflags` as [`VnodeEvents`] (all bits kept); `None` for any other
+    /// filter.
+    ///
+    /// ```
+    /// use bsd_event::{KEvent, Kqueue, VnodeEvents};
+    /// use std::io::Write;
+    /// use std::time::Duration;
+    ///
+    /// let path = std::env::temp_dir().join(format!("bsd-event-doc-vnode-{}", std::process::id()));
+    /// let mut file = std::fs::File::create(&path).expect("create");
+    /// let kq = Kqueue::new()?;
+    /// kq.register(&[KEvent::vnode(&file, VnodeEvents::WRITE | VnodeEvents::EXTEND).add().clear()])?;
+    /// file.write_all(b"more").expect("write");
+    ///
+    /// let mut events = [KEvent::zeroed(); 1];
+    /// assert_eq!(kq.wait(&mut events, Some(Duration::from_secs(5)))?, 1);
+    /// let notes = events[0].vnode_events().expect("a vnode event");
+    /// assert!(notes.contains(VnodeEvents::WRITE));
+    /// assert_eq!(KEvent::user(1).vnode_events(), None);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), bsd_event::Errno>(())
+    /// ```
+    #[must_use]
+    pub fn vnode_events(&self) -> Option<VnodeEvents> {
+        (self.filter() == Filter::Vnode).then(|| VnodeEvents::from_bits_retain(self.fflags()))
+    }
+
+    /// The raw wait status of the exited process, for a [`Filter::Proc`]
+    /// event with `NOTE_EXIT` (`data`); `None` for any other event.
+    ///
+    /// The word is the one `wait4(2)` would store (Go's
+    /// `syscall.WaitStatus`): hand it to `bsd_proc::WaitStatus::from_raw`
+    /// as it is. Watching does not reap the child: wait for it as usual.
+    ///
+    /// ```
+    /// use bsd_event::{KEvent, Kqueue};
+    /// use std::process::Command;
+    /// use std::time::Duration;
+    ///
+    /// let mut child = Command::new("sh").args(["-c", "exit 3"]).spawn().expect("spawn");
+    /// let kq = Kqueue::new()?;
+    /// kq.register(&[KEvent::proc_exit(child.id() as libc::pid_t).add()])?;
+    ///
+    /// let mut events = [KEvent::zeroed(); 1];
+    /// assert_eq!(kq.wait(&mut events, Some(Duration::from_secs(30)))?, 1);
+    /// let status: i32 = events[0].exit_status().expect("an exit event");
+    /// // Exited normally (low 7 bits 0) with code 3 (bits 8..16).
+    /// assert_eq!(status & 0o177, 0);
+    /// assert_eq!((status >> 8) & 0xff, 3);
+    /// // Not reaped: the status is still there for wait.
+    /// assert_eq!(child.wait().expect("wait").code(), Some(3));
+    /// # Ok::<(), bsd_event::Errno>(())
+    /// ```
+    #[must_use]
+    pub fn exit_status(&self) -> Option<i32> {
+        if self.filter() != Filter::Proc || self.fflags() & note::proc::EXIT == 0 {
+            return None;
+        }
+        // The kernel stores an `int` wait status in `data`.
+        i32::try_from(self.data()).ok()
+    }
+
     /// For an [`EvFlags::ERROR`] entry, the change's result: `Ok(())` for a
     /// receipt, `Err(errno)` for a failed change; `None` for an event.
     #[must_use]
-    pub fn error(&self) -> Option<bsd_errno::Result<()>> {
+    pub fn error(&self) -> Option<crate::Result<()>> {
         if !self.flags().contains(EvFlags::ERROR) {
             return None;
         }
@@ -495,7 +670,7 @@ impl KEvent {
         Some(if d == 0 {
             Ok(())
         } else {
-            Err(bsd_errno::Errno::from_raw(i32::try_from(d).unwrap_or(libc::EINVAL)))
+            Err(crate::Errno::from_raw(i32::try_from(d).unwrap_or(libc::EINVAL)))
         })
     }
 

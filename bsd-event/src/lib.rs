@@ -39,7 +39,7 @@
 //!         }
 //!     }
 //! }
-//! # Ok::<(), bsd_errno::Errno>(())
+//! # Ok::<(), bsd_event::Errno>(())
 //! ```
 //!
 //! # What it is
@@ -132,6 +132,7 @@
 //! [`Filter::Other`]. Constants a platform lacks are not defined there
 //! (see [`note`]).
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Writes the per-platform man-page links of a call.
 macro_rules! man_links {
@@ -169,3 +170,5 @@ mod sys;
 
 pub use event::{note, EvFlags, Filter, KEvent, RawFilter, RawFlags, VnodeEvents};
 pub use kqueue::Kqueue;
+
+pub use bsd_errno::{Errno, Result};
