@@ -808,3 +808,109 @@ impl fmt::Debug for KEvent {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Endian, KeventShape};
+
+    /// The bytes of `ev`'s fields (padding left zero), read through the
+    /// host's computed shape: only initialised bytes are read.
+    fn field_bytes(ev: &KEvent, s: &KeventShape) -> Vec<u8> {
+        let mut out = vec![0u8; s.size];
+        let mut fields = vec![s.ident, s.filter, s.flags, s.fflags, s.data, s.udata];
+        fields.extend(s.ext);
+        let base = (&ev.0 as *const sys::RawKevent).cast::<u8>();
+        for f in fields {
+            for (i, b) in out[f.offset..f.offset + f.bytes].iter_mut().enumerate() {
+                // SAFETY: the shape's fields lie inside the struct (checked
+                // by its size below) and every field byte is initialised.
+                *b = unsafe { base.add(f.offset + i).read() };
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_host_struct_is_the_computed_shape() {
+        let s = Os::HOST.kevent_shape();
+        assert_eq!(core::mem::size_of::<KEvent>(), s.size);
+        assert_eq!(core::mem::align_of::<KEvent>(), s.align);
+        let ev = KEvent::new(
+            0x0102_0304,
+            Filter::User,
+            EvFlags::ADD | EvFlags::CLEAR,
+            0x8100_0003,
+            -2_000_000_000,
+            0x0a0b_0c0d,
+        );
+        let k = s.decode(Endian::HOST, &field_bytes(&ev, &s)).unwrap();
+        assert_eq!(k.ident, 0x0102_0304);
+        assert_eq!(k.filter, i64::from(Os::HOST.filters().user));
+        assert_eq!(k.flags, u64::from(ev.flags().bits()));
+        assert_eq!(k.fflags, 0x8100_0003);
+        assert_eq!(k.data, -2_000_000_000);
+        assert_eq!(k.udata, 0x0a0b_0c0d);
+        assert_eq!(k.ext, [0; 4]);
+    }
+
+    #[test]
+    fn typed_accessors_only_for_their_filter() {
+        let v = KEvent::new(
+            3,
+            Filter::Vnode,
+            EvFlags::empty(),
+            note::vnode::WRITE | note::vnode::LINK,
+            0,
+            0,
+        );
+        assert_eq!(v.vnode_events(), Some(VnodeEvents::WRITE | VnodeEvents::LINK));
+        assert_eq!(v.exit_status(), None);
+        let p = KEvent::new(42, Filter::Proc, EvFlags::EOF, note::proc::EXIT, 0x300, 0);
+        assert_eq!(p.exit_status(), Some(0x300));
+        assert_eq!(p.vnode_events(), None);
+        // No NOTE_EXIT, or a word that is not an int: no status.
+        let fork = KEvent::new(42, Filter::Proc, EvFlags::empty(), 0, 0x300, 0);
+        assert_eq!(fork.exit_status(), None);
+        if cfg!(not(any(target_os = "dragonfly", target_vendor = "apple"))) || cfg!(target_pointer_width = "64") {
+            let big = KEvent::new(42, Filter::Proc, EvFlags::empty(), note::proc::EXIT, 1 << 40, 0);
+            assert_eq!(big.exit_status(), None);
+        }
+        assert_eq!(KEvent::user(1).vnode_events(), None);
+    }
+
+    #[test]
+    fn extreme_timer_periods_are_capped_never_wrapped() {
+        for d in [
+            Duration::MAX,
+            Duration::new(u64::MAX, 0),
+            Duration::from_secs(i64::MAX as u64),
+        ] {
+            let ev = KEvent::timer(1, d);
+            assert!(ev.data() > 0, "{d:?}: {}", ev.data());
+            // About 292 years in whichever unit the platform uses.
+            let s = layout::encode_period(Os::HOST.timer_scheme(), d);
+            assert_eq!((ev.fflags(), ev.data()), (s.fflags, s.data));
+            assert_eq!(s.data, 9_223_372_036_854);
+        }
+        assert_eq!(KEvent::timer(1, Duration::ZERO).data(), 0);
+    }
+
+    #[cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))]
+    #[test]
+    fn extreme_deadlines_are_capped_never_wrapped() {
+        let far = [
+            SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(i64::MAX as u64 / 2)),
+            SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(20_000_000_000)),
+        ];
+        for at in far.into_iter().flatten() {
+            let ev = KEvent::timer_at(1, at);
+            // April 2262 in nanoseconds: the cap, positive.
+            assert_eq!(ev.data(), 9_223_372_036_854_000_000, "{at:?}");
+        }
+        // Before the epoch: 1 ns after it, so it fires at once.
+        if let Some(past) = SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(1_000_000)) {
+            assert_eq!(KEvent::timer_at(1, past).data(), 1);
+        }
+    }
+}
