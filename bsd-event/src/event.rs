@@ -428,7 +428,12 @@ impl KEvent {
     ///
     /// # Platforms
     /// DragonFly and OpenBSD know milliseconds only: a period that is not a
-    /// whole number of milliseconds is rounded up.
+    /// whole number of milliseconds is rounded up. NetBSD refuses a zero
+    /// period and one longer than `INT_MAX` clock ticks (about 248 days at
+    /// 100 Hz) with EINVAL; on NetBSD before 10 the period is converted to
+    /// milliseconds and one beyond `i32::MAX` ms is EINVAL. A negative
+    /// period (only possible through [`KEvent::new`] or
+    /// [`set_data`](Self::set_data)) is EINVAL everywhere, Apple included.
     #[must_use]
     pub fn timer(id: usize, period: Duration) -> KEvent {
         let s = layout::encode_period(Os::HOST.timer_scheme(), period);

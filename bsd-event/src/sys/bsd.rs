@@ -1,7 +1,6 @@
 //! The native backend: `kqueue(2)` and `kevent(2)` of FreeBSD, DragonFly,
 //! NetBSD, OpenBSD and Apple, with the per-platform field types of
-//! `struct kevent` absorbed here (see `../docs/kqueue.md`, "Per-OS
-//! differences").
+//! `struct kevent` absorbed here (the per-OS table of `docs/kqueue.md`).
 
 use crate::event::{RawFilter, RawFlags};
 use bsd_errno::{check, Errno, Result};
