@@ -195,6 +195,7 @@ pub mod note {
         /// `NOTE_EXITSTATUS` (Apple): with `EXIT`, report the wait status
         /// in `data` (Apple reports it only when asked).
         #[cfg(target_vendor = "apple")]
+        #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
         pub const EXITSTATUS: u32 = libc::NOTE_EXITSTATUS;
     }
 
@@ -233,45 +234,115 @@ pub mod note {
     ///
     /// # Platforms
     /// FreeBSD and Linux: `SECONDS` 1, `MSECONDS` 2, `USECONDS` 4,
-    /// `NSECONDS` 8, `ABSTIME` 0x10. NetBSD enumerates the unit: `MSECONDS`
-    /// 0, `SECONDS` 1, `USECONDS` 2, `NSECONDS` 3, `ABSTIME` 0x10. Apple:
-    /// `SECONDS` 1, `USECONDS` 2, `NSECONDS` 4, `ABSOLUTE` 8, no `MSECONDS`.
-    /// DragonFly and OpenBSD: milliseconds only (none of these).
+    /// `NSECONDS` 8, `ABSTIME` 0x10. NetBSD (since 10) and OpenBSD (recent
+    /// releases) enumerate the unit: `MSECONDS` 0, `SECONDS` 1, `USECONDS`
+    /// 2, `NSECONDS` 3, `ABSTIME` 0x10. Apple: `SECONDS` 1, `USECONDS` 2,
+    /// `NSECONDS` 4, `ABSOLUTE` 8, no `MSECONDS`. DragonFly: milliseconds
+    /// only (none of these).
+    ///
+    /// Kernels older than their unit flags read `data` as milliseconds
+    /// whatever `fflags` say (NetBSD before 10, OpenBSD before the units
+    /// were added): on NetBSD, [`Kqueue::kevent`](crate::Kqueue::kevent)
+    /// converts timer changes to milliseconds for such kernels; on OpenBSD
+    /// [`KEvent::timer`](crate::KEvent::timer) always sends milliseconds,
+    /// and these constants are for programs that know their kernel.
     pub mod timer {
         /// `NOTE_SECONDS`: `data` is in seconds.
         #[cfg(any(
             target_os = "freebsd",
             target_os = "netbsd",
+            target_os = "openbsd",
             target_vendor = "apple",
             target_os = "linux"
         ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_vendor = "apple",
+                target_os = "linux"
+            )))
+        )]
         pub const SECONDS: u32 = crate::sys::NOTE_SECONDS;
         /// `NOTE_MSECONDS`: `data` is in milliseconds (the default).
-        #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "linux"))]
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "linux"
+        ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "linux"
+            )))
+        )]
         pub const MSECONDS: u32 = crate::sys::NOTE_MSECONDS;
         /// `NOTE_USECONDS`: `data` is in microseconds.
         #[cfg(any(
             target_os = "freebsd",
             target_os = "netbsd",
+            target_os = "openbsd",
             target_vendor = "apple",
             target_os = "linux"
         ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_vendor = "apple",
+                target_os = "linux"
+            )))
+        )]
         pub const USECONDS: u32 = crate::sys::NOTE_USECONDS;
         /// `NOTE_NSECONDS`: `data` is in nanoseconds.
         #[cfg(any(
             target_os = "freebsd",
             target_os = "netbsd",
+            target_os = "openbsd",
             target_vendor = "apple",
             target_os = "linux"
         ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_vendor = "apple",
+                target_os = "linux"
+            )))
+        )]
         pub const NSECONDS: u32 = crate::sys::NOTE_NSECONDS;
         /// `NOTE_ABSTIME`: `data` is a deadline since the Unix epoch (in the
         /// unit given); the timer fires once.
-        #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "linux"))]
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "linux"
+        ))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "openbsd",
+                target_os = "linux"
+            )))
+        )]
         pub const ABSTIME: u32 = crate::sys::NOTE_ABSTIME;
         /// `NOTE_ABSOLUTE` (Apple): `data` is a deadline since the Unix
         /// epoch (in the unit given); the timer fires once.
         #[cfg(target_vendor = "apple")]
+        #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
         pub const ABSOLUTE: u32 = libc::NOTE_ABSOLUTE;
     }
 }
@@ -307,7 +378,7 @@ unsafe impl Send for KEvent {}
 unsafe impl Sync for KEvent {}
 
 impl KEvent {
-    /// A change or event with every field given: the seed's `SetKevent`
+    /// A change or event with every field given: Go's `syscall.SetKevent`
     /// plus `fflags`, `data` and `udata`.
     ///
     /// `data` is narrowed to the platform's type where that is `isize` on a
@@ -357,7 +428,12 @@ impl KEvent {
     ///
     /// # Platforms
     /// DragonFly and OpenBSD know milliseconds only: a period that is not a
-    /// whole number of milliseconds is rounded up.
+    /// whole number of milliseconds is rounded up. NetBSD refuses a zero
+    /// period and one longer than `INT_MAX` clock ticks (about 248 days at
+    /// 100 Hz) with EINVAL; on NetBSD before 10 the period is converted to
+    /// milliseconds and one beyond `i32::MAX` ms is EINVAL. A negative
+    /// period (only possible through [`KEvent::new`] or
+    /// [`set_data`](Self::set_data)) is EINVAL everywhere, Apple included.
     #[must_use]
     pub fn timer(id: usize, period: Duration) -> KEvent {
         let s = layout::encode_period(Os::HOST.timer_scheme(), period);
@@ -375,6 +451,7 @@ impl KEvent {
     /// FreeBSD, NetBSD, Apple and Linux; DragonFly and OpenBSD have no
     /// absolute timers.
     #[cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))))]
     #[must_use]
     pub fn timer_at(id: usize, at: SystemTime) -> KEvent {
         // A time before the epoch is in the past: fire at once (1 ns after
@@ -394,6 +471,46 @@ impl KEvent {
     /// `EVFILT_SIGNAL` for signal number `signo`: counts deliveries of the
     /// signal to the process, even when it is ignored. `data` of a
     /// delivered event is the count since the last delivery.
+    ///
+    /// # The signal still does what its disposition says
+    /// Watching a signal only *records* it: it does not replace the
+    /// signal's handling. A signal whose action is the default still has
+    /// its default effect — `SIGINT`, `SIGTERM`, `SIGHUP`, `SIGUSR1`
+    /// terminate the process before the event is ever read. To handle a
+    /// signal only through the queue, set its action to `SIG_IGN` with
+    /// `sigaction(2)` before sending it can happen (the kernel, and the
+    /// Linux emulation, still count ignored signals). Blocking it with
+    /// `sigprocmask`/`pthread_sigmask` also keeps the default action away
+    /// on the BSDs, which count a blocked signal when it is sent; the Linux
+    /// emulation counts it only once it is unblocked, so prefer `SIG_IGN`
+    /// in portable code.
+    ///
+    /// ```
+    /// use bsd_event::{KEvent, Kqueue};
+    /// use std::time::Duration;
+    ///
+    /// // Without this, SIGUSR1's default action would end the process.
+    /// // SAFETY: a zeroed sigaction with SIG_IGN is a valid action, and no
+    /// // other thread of this program changes signal actions.
+    /// let rc = unsafe {
+    ///     let mut sa: libc::sigaction = std::mem::zeroed();
+    ///     sa.sa_sigaction = libc::SIG_IGN;
+    ///     libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut())
+    /// };
+    /// assert_eq!(rc, 0);
+    ///
+    /// let kq = Kqueue::new()?;
+    /// kq.register(&[KEvent::signal(libc::SIGUSR1).add()])?;
+    /// // SAFETY: kill takes no pointers; the signal is ignored.
+    /// assert_eq!(unsafe { libc::kill(libc::getpid(), libc::SIGUSR1) }, 0);
+    ///
+    /// let mut events = [KEvent::zeroed(); 1];
+    /// let n = kq.wait(&mut events, Some(Duration::from_secs(5)))?;
+    /// assert_eq!(n, 1);
+    /// assert_eq!(events[0].ident(), libc::SIGUSR1 as usize);
+    /// assert_eq!(events[0].data(), 1); // sent once
+    /// # Ok::<(), bsd_event::Errno>(())
+    /// ```
     #[must_use]
     pub fn signal(signo: libc::c_int) -> KEvent {
         // A negative number becomes a huge ident, which registration rejects
@@ -484,10 +601,73 @@ impl KEvent {
         sys::udata(&self.0)
     }
 
+    /// What happened to the file, for an [`Filter::Vnode`] event: its
+    /// `fflags` as [`VnodeEvents`] (all bits kept); `None` for any other
+    /// filter.
+    ///
+    /// ```
+    /// use bsd_event::{KEvent, Kqueue, VnodeEvents};
+    /// use std::io::Write;
+    /// use std::time::Duration;
+    ///
+    /// let path = std::env::temp_dir().join(format!("bsd-event-doc-vnode-{}", std::process::id()));
+    /// let mut file = std::fs::File::create(&path).expect("create");
+    /// let kq = Kqueue::new()?;
+    /// kq.register(&[KEvent::vnode(&file, VnodeEvents::WRITE | VnodeEvents::EXTEND).add().clear()])?;
+    /// file.write_all(b"more").expect("write");
+    ///
+    /// let mut events = [KEvent::zeroed(); 1];
+    /// assert_eq!(kq.wait(&mut events, Some(Duration::from_secs(5)))?, 1);
+    /// let notes = events[0].vnode_events().expect("a vnode event");
+    /// assert!(notes.contains(VnodeEvents::WRITE));
+    /// assert_eq!(KEvent::user(1).vnode_events(), None);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), bsd_event::Errno>(())
+    /// ```
+    #[must_use]
+    pub fn vnode_events(&self) -> Option<VnodeEvents> {
+        (self.filter() == Filter::Vnode).then(|| VnodeEvents::from_bits_retain(self.fflags()))
+    }
+
+    /// The raw wait status of the exited process, for a [`Filter::Proc`]
+    /// event with `NOTE_EXIT` (`data`); `None` for any other event.
+    ///
+    /// The word is the one `wait4(2)` would store (Go's
+    /// `syscall.WaitStatus`): hand it to `bsd_proc::WaitStatus::from_raw`
+    /// as it is. Watching does not reap the child: wait for it as usual.
+    ///
+    /// ```
+    /// use bsd_event::{KEvent, Kqueue};
+    /// use std::process::Command;
+    /// use std::time::Duration;
+    ///
+    /// let mut child = Command::new("sh").args(["-c", "exit 3"]).spawn().expect("spawn");
+    /// let kq = Kqueue::new()?;
+    /// kq.register(&[KEvent::proc_exit(child.id() as libc::pid_t).add()])?;
+    ///
+    /// let mut events = [KEvent::zeroed(); 1];
+    /// assert_eq!(kq.wait(&mut events, Some(Duration::from_secs(30)))?, 1);
+    /// let status: i32 = events[0].exit_status().expect("an exit event");
+    /// // Exited normally (low 7 bits 0) with code 3 (bits 8..16).
+    /// assert_eq!(status & 0o177, 0);
+    /// assert_eq!((status >> 8) & 0xff, 3);
+    /// // Not reaped: the status is still there for wait.
+    /// assert_eq!(child.wait().expect("wait").code(), Some(3));
+    /// # Ok::<(), bsd_event::Errno>(())
+    /// ```
+    #[must_use]
+    pub fn exit_status(&self) -> Option<i32> {
+        if self.filter() != Filter::Proc || self.fflags() & note::proc::EXIT == 0 {
+            return None;
+        }
+        // The kernel stores an `int` wait status in `data`.
+        i32::try_from(self.data()).ok()
+    }
+
     /// For an [`EvFlags::ERROR`] entry, the change's result: `Ok(())` for a
     /// receipt, `Err(errno)` for a failed change; `None` for an event.
     #[must_use]
-    pub fn error(&self) -> Option<bsd_errno::Result<()>> {
+    pub fn error(&self) -> Option<crate::Result<()>> {
         if !self.flags().contains(EvFlags::ERROR) {
             return None;
         }
@@ -495,7 +675,7 @@ impl KEvent {
         Some(if d == 0 {
             Ok(())
         } else {
-            Err(bsd_errno::Errno::from_raw(i32::try_from(d).unwrap_or(libc::EINVAL)))
+            Err(crate::Errno::from_raw(i32::try_from(d).unwrap_or(libc::EINVAL)))
         })
     }
 
@@ -631,5 +811,111 @@ impl fmt::Debug for KEvent {
             .field("data", &self.data())
             .field("udata", &self.udata())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Endian, KeventShape};
+
+    /// The bytes of `ev`'s fields (padding left zero), read through the
+    /// host's computed shape: only initialised bytes are read.
+    fn field_bytes(ev: &KEvent, s: &KeventShape) -> Vec<u8> {
+        let mut out = vec![0u8; s.size];
+        let mut fields = vec![s.ident, s.filter, s.flags, s.fflags, s.data, s.udata];
+        fields.extend(s.ext);
+        let base = (&ev.0 as *const sys::RawKevent).cast::<u8>();
+        for f in fields {
+            for (i, b) in out[f.offset..f.offset + f.bytes].iter_mut().enumerate() {
+                // SAFETY: the shape's fields lie inside the struct (checked
+                // by its size below) and every field byte is initialised.
+                *b = unsafe { base.add(f.offset + i).read() };
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_host_struct_is_the_computed_shape() {
+        let s = Os::HOST.kevent_shape();
+        assert_eq!(core::mem::size_of::<KEvent>(), s.size);
+        assert_eq!(core::mem::align_of::<KEvent>(), s.align);
+        let ev = KEvent::new(
+            0x0102_0304,
+            Filter::User,
+            EvFlags::ADD | EvFlags::CLEAR,
+            0x8100_0003,
+            -2_000_000_000,
+            0x0a0b_0c0d,
+        );
+        let k = s.decode(Endian::HOST, &field_bytes(&ev, &s)).unwrap();
+        assert_eq!(k.ident, 0x0102_0304);
+        assert_eq!(k.filter, i64::from(Os::HOST.filters().user));
+        assert_eq!(k.flags, u64::from(ev.flags().bits()));
+        assert_eq!(k.fflags, 0x8100_0003);
+        assert_eq!(k.data, -2_000_000_000);
+        assert_eq!(k.udata, 0x0a0b_0c0d);
+        assert_eq!(k.ext, [0; 4]);
+    }
+
+    #[test]
+    fn typed_accessors_only_for_their_filter() {
+        let v = KEvent::new(
+            3,
+            Filter::Vnode,
+            EvFlags::empty(),
+            note::vnode::WRITE | note::vnode::LINK,
+            0,
+            0,
+        );
+        assert_eq!(v.vnode_events(), Some(VnodeEvents::WRITE | VnodeEvents::LINK));
+        assert_eq!(v.exit_status(), None);
+        let p = KEvent::new(42, Filter::Proc, EvFlags::EOF, note::proc::EXIT, 0x300, 0);
+        assert_eq!(p.exit_status(), Some(0x300));
+        assert_eq!(p.vnode_events(), None);
+        // No NOTE_EXIT, or a word that is not an int: no status.
+        let fork = KEvent::new(42, Filter::Proc, EvFlags::empty(), 0, 0x300, 0);
+        assert_eq!(fork.exit_status(), None);
+        if cfg!(not(any(target_os = "dragonfly", target_vendor = "apple"))) || cfg!(target_pointer_width = "64") {
+            let big = KEvent::new(42, Filter::Proc, EvFlags::empty(), note::proc::EXIT, 1 << 40, 0);
+            assert_eq!(big.exit_status(), None);
+        }
+        assert_eq!(KEvent::user(1).vnode_events(), None);
+    }
+
+    #[test]
+    fn extreme_timer_periods_are_capped_never_wrapped() {
+        for d in [
+            Duration::MAX,
+            Duration::new(u64::MAX, 0),
+            Duration::from_secs(i64::MAX as u64),
+        ] {
+            let ev = KEvent::timer(1, d);
+            assert!(ev.data() > 0, "{d:?}: {}", ev.data());
+            // About 292 years in whichever unit the platform uses.
+            let s = layout::encode_period(Os::HOST.timer_scheme(), d);
+            assert_eq!((ev.fflags(), ev.data()), (s.fflags, s.data));
+            assert_eq!(s.data, 9_223_372_036_854);
+        }
+        assert_eq!(KEvent::timer(1, Duration::ZERO).data(), 0);
+    }
+
+    #[cfg(not(any(target_os = "dragonfly", target_os = "openbsd")))]
+    #[test]
+    fn extreme_deadlines_are_capped_never_wrapped() {
+        let far = [
+            SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(i64::MAX as u64 / 2)),
+            SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(20_000_000_000)),
+        ];
+        for at in far.into_iter().flatten() {
+            let ev = KEvent::timer_at(1, at);
+            // April 2262 in nanoseconds: the cap, positive.
+            assert_eq!(ev.data(), 9_223_372_036_854_000_000, "{at:?}");
+        }
+        // Before the epoch: 1 ns after it, so it fires at once.
+        if let Some(past) = SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(1_000_000)) {
+            assert_eq!(KEvent::timer_at(1, past).data(), 1);
+        }
     }
 }

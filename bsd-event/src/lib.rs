@@ -39,7 +39,7 @@
 //!         }
 //!     }
 //! }
-//! # Ok::<(), bsd_errno::Errno>(())
+//! # Ok::<(), bsd_event::Errno>(())
 //! ```
 //!
 //! # What it is
@@ -62,7 +62,14 @@
 //!   are absorbed by [`KEvent`]'s accessors. Apple reports a process's exit
 //!   status only with `NOTE_EXITSTATUS` ([`KEvent::proc_exit`] sets it).
 //!   DragonFly and OpenBSD timers are in milliseconds (sub-millisecond
-//!   periods are rounded up) and have no absolute deadlines.
+//!   periods are rounded up) and have no absolute deadlines. A timer added
+//!   with a negative period is EINVAL everywhere: on Apple, whose kernel
+//!   would fire it at once, [`Kqueue::kevent`] refuses it before the call.
+//!   NetBSD kernels before 10 read every timer period as milliseconds and
+//!   ignore the unit in `fflags`: there (`kern.osrevision` below
+//!   1000000000, read once) timer changes are converted to milliseconds,
+//!   rounded up, deadlines to the time left (one-shot), and a period beyond
+//!   `i32::MAX` milliseconds is EINVAL before the call.
 //! - **Linux**: an emulation with FreeBSD's semantics and numbers, over
 //!   epoll (one edge-triggered registration per descriptor for its read
 //!   and write knotes), timerfd, eventfd, pidfd (`waitid(WNOWAIT)`: the
@@ -126,12 +133,40 @@
 //!   before closing shared descriptors.
 //! - **Timers** run on `CLOCK_MONOTONIC` (deadlines on `CLOCK_REALTIME`).
 //!
+//! # Nesting in another event loop
+//! The queue's descriptor ([`Kqueue`] is `AsFd`) is readable whenever a
+//! zero-timeout [`Kqueue::wait`] would return an event, so an async
+//! runtime's reactor, `poll(2)`, epoll or another kqueue can wait on it and
+//! then drain the queue with zero timeouts. An edge-triggered reactor
+//! (tokio's `AsyncFd`, epoll with `EPOLLET`) must drain until `wait`
+//! returns 0 before it waits again. `examples/nested_poll.rs` shows the
+//! whole loop.
+//!
+//! ```
+//! use bsd_event::{KEvent, Kqueue};
+//! use std::os::fd::{AsFd, AsRawFd};
+//! use std::time::Duration;
+//!
+//! let kq = Kqueue::new()?;
+//! kq.register(&[KEvent::timer(1, Duration::from_millis(1)).add().oneshot()])?;
+//! let mut pfd = libc::pollfd { fd: kq.as_fd().as_raw_fd(), events: libc::POLLIN, revents: 0 };
+//! // SAFETY: one valid pollfd, alive for the call.
+//! assert_eq!(unsafe { libc::poll(&mut pfd, 1, 5000) }, 1);
+//! let mut events = [KEvent::zeroed(); 8];
+//! assert_eq!(kq.wait(&mut events, Some(Duration::ZERO))?, 1);
+//! // Drained: no longer readable.
+//! // SAFETY: as above.
+//! assert_eq!(unsafe { libc::poll(&mut pfd, 1, 0) }, 0);
+//! # Ok::<(), bsd_event::Errno>(())
+//! ```
+//!
 //! # Not portable
 //! The filters beyond the seven named in [`Filter`] (`EVFILT_AIO`,
 //! `EVFILT_PROCDESC`, `EVFILT_EXCEPT`, …) exist only natively, as
 //! [`Filter::Other`]. Constants a platform lacks are not defined there
 //! (see [`note`]).
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
@@ -174,3 +209,5 @@ mod sys;
 
 pub use event::{note, EvFlags, Filter, KEvent, RawFilter, RawFlags, VnodeEvents};
 pub use kqueue::Kqueue;
+
+pub use bsd_errno::{Errno, Result};

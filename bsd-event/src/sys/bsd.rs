@@ -1,6 +1,6 @@
 //! The native backend: `kqueue(2)` and `kevent(2)` of FreeBSD, DragonFly,
 //! NetBSD, OpenBSD and Apple, with the per-platform field types of
-//! `struct kevent` absorbed here (KQUEUE.md, "Per-OS differences").
+//! `struct kevent` absorbed here (the per-OS table of `docs/kqueue.md`).
 
 use crate::event::{RawFilter, RawFlags};
 use bsd_errno::{check, Errno, Result};
@@ -22,14 +22,70 @@ pub(crate) use libc::{
 #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_vendor = "apple"))]
 pub(crate) use libc::{NOTE_NSECONDS, NOTE_SECONDS, NOTE_USECONDS};
 
-// The shape `libc` gives `struct kevent` must be the kernel's (KQUEUE.md):
-// FreeBSD ≥ 12 has `ext[4]` (64 bytes), NetBSD a `u32` filter and flags
-// (40 bytes), the others 32 bytes on 64-bit targets.
-#[cfg(target_pointer_width = "64")]
-const _: () = assert!(
-    core::mem::size_of::<libc::kevent>() == crate::layout::Os::HOST.kevent_shape().size,
-    "libc's struct kevent does not match this platform's kernel layout"
-);
+// OpenBSD's timer units, which `libc` does not bind: enumerated like
+// NetBSD's (openbsd/src `sys/sys/event.h`, "additional flags for
+// EVFILT_TIMER"; `filt_timervalidate` in `sys/kern/kern_event.c` rejects
+// other bits with EINVAL).
+#[cfg(target_os = "openbsd")]
+pub(crate) const NOTE_MSECONDS: u32 = 0;
+#[cfg(target_os = "openbsd")]
+pub(crate) const NOTE_SECONDS: u32 = 1;
+#[cfg(target_os = "openbsd")]
+pub(crate) const NOTE_USECONDS: u32 = 2;
+#[cfg(target_os = "openbsd")]
+pub(crate) const NOTE_NSECONDS: u32 = 3;
+#[cfg(target_os = "openbsd")]
+pub(crate) const NOTE_ABSTIME: u32 = 0x10;
+
+// The layout `libc` gives `struct kevent` must be the kernel's, on every
+// target, 32-bit included: the shape is computed in `layout.rs` from each
+// platform's `sys/event.h` field types and this target's pointer width and
+// 64-bit alignment (FreeBSD >= 12: `ext[4]`, 64 bytes on LP64 and 56 on
+// i386; NetBSD: `u32` filter and flags; DragonFly and Apple: `intptr_t`
+// data). Offsets, widths, size and alignment are all checked.
+const _: () = {
+    use core::mem::{align_of, offset_of, size_of, MaybeUninit};
+    const fn width<T>(_: *const T) -> usize {
+        size_of::<T>()
+    }
+    let s = crate::layout::Os::HOST.kevent_shape();
+    assert!(size_of::<libc::kevent>() == s.size, "struct kevent: size");
+    assert!(align_of::<libc::kevent>() == s.align, "struct kevent: alignment");
+    assert!(offset_of!(libc::kevent, ident) == s.ident.offset);
+    assert!(offset_of!(libc::kevent, filter) == s.filter.offset);
+    assert!(offset_of!(libc::kevent, flags) == s.flags.offset);
+    assert!(offset_of!(libc::kevent, fflags) == s.fflags.offset);
+    assert!(offset_of!(libc::kevent, data) == s.data.offset);
+    assert!(offset_of!(libc::kevent, udata) == s.udata.offset);
+    let k = MaybeUninit::<libc::kevent>::uninit();
+    let p = k.as_ptr();
+    // SAFETY: `addr_of!` only computes the addresses of the fields of a
+    // live (if uninitialised) local; nothing is read.
+    let w = unsafe {
+        [
+            width(core::ptr::addr_of!((*p).ident)),
+            width(core::ptr::addr_of!((*p).filter)),
+            width(core::ptr::addr_of!((*p).flags)),
+            width(core::ptr::addr_of!((*p).fflags)),
+            width(core::ptr::addr_of!((*p).data)),
+            width(core::ptr::addr_of!((*p).udata)),
+        ]
+    };
+    assert!(w[0] == s.ident.bytes && w[1] == s.filter.bytes && w[2] == s.flags.bytes);
+    assert!(w[3] == s.fflags.bytes && w[4] == s.data.bytes && w[5] == s.udata.bytes);
+    #[cfg(target_os = "freebsd")]
+    {
+        let ext = match s.ext {
+            Some(e) => e,
+            None => panic!("FreeBSD's struct kevent has ext"),
+        };
+        assert!(offset_of!(libc::kevent, ext) == ext.offset);
+        // SAFETY: as above, an address only.
+        assert!(width(unsafe { core::ptr::addr_of!((*p).ext) }) == ext.bytes);
+    }
+    #[cfg(not(target_os = "freebsd"))]
+    assert!(s.ext.is_none());
+};
 
 /// A `struct kevent` with the given fields (and FreeBSD's `ext` zeroed).
 #[inline]
@@ -121,6 +177,96 @@ pub(crate) fn set_udata(k: &mut RawKevent, udata: usize) {
     k.udata = udata as *mut libc::c_void;
 }
 
+/// Whether change `c` adds (or re-adds) a timer.
+#[cfg(any(target_os = "netbsd", target_vendor = "apple"))]
+fn is_timer_add(c: &crate::KEvent) -> bool {
+    filter(&c.0) == libc::EVFILT_TIMER && flags(&c.0) & EV_ADD != 0
+}
+
+/// The changes as the kernel must see them, when they differ.
+///
+/// Apple: a timer added with a negative period is EINVAL here, before the
+/// call. xnu's `filt_timervalidate` (apple-oss-distributions/xnu
+/// `bsd/kern/kern_event.c`) lets it fire once at once instead; FreeBSD and
+/// the Linux backend reject it, so every platform behaves the same.
+#[cfg(target_vendor = "apple")]
+fn prepare(changes: &[crate::KEvent]) -> Result<Option<Vec<crate::KEvent>>> {
+    if changes.iter().any(|c| is_timer_add(c) && data(&c.0) < 0) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(None)
+}
+
+/// The changes as the kernel must see them, when they differ.
+///
+/// NetBSD before 10 reads every timer period as milliseconds and ignores
+/// `fflags` (see `layout::NETBSD_TIMER_UNITS_OSREV`): on such a kernel each
+/// timer registration is rewritten to milliseconds (deadlines to the time
+/// left, one-shot), and what NetBSD 10 would reject is EINVAL here.
+#[cfg(target_os = "netbsd")]
+fn prepare(changes: &[crate::KEvent]) -> Result<Option<Vec<crate::KEvent>>> {
+    if !changes.iter().any(is_timer_add) || !netbsd_legacy_timers() {
+        return Ok(None);
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let mut out = changes.to_vec();
+    for c in out.iter_mut().filter(|c| is_timer_add(c)) {
+        let (ms, once) = crate::layout::netbsd_legacy_timer(fflags(&c.0), data(&c.0), now).ok_or(Errno::EINVAL)?;
+        set_fflags(&mut c.0, 0);
+        set_data(&mut c.0, ms);
+        if once {
+            let f = flags(&c.0) | EV_ONESHOT;
+            set_flags(&mut c.0, f);
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The changes go to the kernel as they are.
+#[cfg(not(any(target_os = "netbsd", target_vendor = "apple")))]
+#[inline(always)]
+fn prepare(_changes: &[crate::KEvent]) -> Result<Option<Vec<crate::KEvent>>> {
+    Ok(None)
+}
+
+/// Whether the running NetBSD kernel predates timer units
+/// (`kern.osrevision` < 1000000000). Read once with `sysctl(3)`, then
+/// cached; if it cannot be read, the old rules (milliseconds, which every
+/// NetBSD understands) are assumed.
+#[cfg(target_os = "netbsd")]
+fn netbsd_legacy_timers() -> bool {
+    use core::sync::atomic::{AtomicU8, Ordering};
+    const UNKNOWN: u8 = 0;
+    const LEGACY: u8 = 1;
+    const UNITS: u8 = 2;
+    static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
+    match STATE.load(Ordering::Relaxed) {
+        LEGACY => return true,
+        UNITS => return false,
+        _ => {}
+    }
+    let mib = [libc::CTL_KERN, libc::KERN_OSREV];
+    let mut rev: libc::c_int = 0;
+    let mut len = core::mem::size_of::<libc::c_int>();
+    // SAFETY: a two-level name, and an output buffer of `len` bytes that
+    // lives for the call; nothing is written to the kernel.
+    let rc = unsafe {
+        libc::sysctl(
+            mib.as_ptr(),
+            2,
+            (&mut rev as *mut libc::c_int).cast(),
+            &mut len,
+            core::ptr::null(),
+            0,
+        )
+    };
+    let legacy = rc != 0 || len != core::mem::size_of::<libc::c_int>() || rev < crate::layout::NETBSD_TIMER_UNITS_OSREV;
+    STATE.store(if legacy { LEGACY } else { UNITS }, Ordering::Relaxed);
+    legacy
+}
+
 /// The native kqueue: a descriptor, nothing else.
 #[derive(Debug)]
 pub(crate) struct Kqueue {
@@ -172,6 +318,8 @@ impl Kqueue {
         events: &mut [crate::KEvent],
         timeout: Option<Duration>,
     ) -> Result<usize> {
+        let prepared = prepare(changes)?;
+        let changes = prepared.as_deref().unwrap_or(changes);
         let nchanges = Count::try_from(changes.len()).map_err(|_| Errno::EINVAL)?;
         let nevents = Count::try_from(events.len()).map_err(|_| Errno::EINVAL)?;
         let ts = timeout.map(|t| libc::timespec {
