@@ -228,6 +228,46 @@ fn credentials_fixtures() {
 }
 
 #[test]
+fn timestamps_on_32_bit_kernels() {
+    // A 32-bit BSD: 64-bit time_t, then a 32-bit long (or int) fraction.
+    // The seconds must not be read as 4 bytes.
+    let sec = 0x1_0000_0001i64; // needs all 8 bytes
+    let mut tv = sec.to_ne_bytes().to_vec();
+    tv.extend_from_slice(&250_000i32.to_ne_bytes());
+    let mut ts = sec.to_ne_bytes().to_vec();
+    ts.extend_from_slice(&7i32.to_ne_bytes());
+    let freebsd_armv7 = Layout::new(Os::FreeBsd, 4, 4).unwrap();
+    let netbsd_i386 = Layout::new(Os::NetBsd, 4, 4).unwrap();
+    let openbsd_i386 = Layout::new(Os::OpenBsd, 4, 4).unwrap();
+    for (l, kind) in [(freebsd_armv7, 2), (netbsd_i386, 8), (openbsd_i386, 4)] {
+        let b = cmsg(l, l.sol_socket(), kind, &tv, None);
+        match RawCmsgs::new(l, &b).next().unwrap().decode() {
+            ControlMessage::Timestamp(t) => assert_eq!(t, Timestamp { sec, nsec: 250_000_000 }, "{l:?}"),
+            other => panic!("{l:?}: {other:?}"),
+        }
+    }
+    let b = cmsg(freebsd_armv7, 0xffff, 5, &ts, None);
+    match RawCmsgs::new(freebsd_armv7, &b).next().unwrap().decode() {
+        ControlMessage::TimestampNs(t) => assert_eq!(t, Timestamp { sec, nsec: 7 }),
+        other => panic!("{other:?}"),
+    }
+    // FreeBSD i386 and classic 32-bit Linux: a 32-bit time_t.
+    let mut tv32 = (-5i32).to_ne_bytes().to_vec();
+    tv32.extend_from_slice(&1i32.to_ne_bytes());
+    let freebsd_i386 = freebsd_armv7.with_time_width(4).unwrap();
+    for (l, kind) in [(freebsd_i386, 2), (Layout::LINUX_32, 29)] {
+        let b = cmsg(l, l.sol_socket(), kind, &tv32, None);
+        match RawCmsgs::new(l, &b).next().unwrap().decode() {
+            ControlMessage::Timestamp(t) => assert_eq!(t, Timestamp { sec: -5, nsec: 1000 }, "{l:?}"),
+            other => panic!("{l:?}: {other:?}"),
+        }
+    }
+    assert_eq!(freebsd_armv7.with_time_width(2), None);
+    assert_eq!(Layout::LINUX_32.time_width(), 4);
+    assert_eq!(Layout::NATIVE.time_width(), core::mem::size_of::<libc::time_t>());
+}
+
+#[test]
 fn timestamp_fixtures() {
     let sec = 1_700_000_000i64;
     // 64-bit timeval with a long tv_usec: Linux (29), FreeBSD/DragonFly (2),
