@@ -36,6 +36,7 @@
 //! - `std` (default): [`std::error::Error`], conversions to and from
 //!   [`std::io::Error`], [`Errno::kind`]. Without it the crate is `no_std`.
 #![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod call;

@@ -53,7 +53,8 @@
 //!   decoded and tested on every host ([`Sockaddr::decode_with`]).
 //! - **Calls**: [`socket`], [`socketpair`], [`bind`], [`connect`],
 //!   [`listen`], [`accept`], [`getsockname`], [`getpeername`],
-//!   [`shutdown`], [`send`], [`recv`], [`sendto`], [`recvfrom`]. Every
+//!   [`shutdown`], [`send`], [`recv`], [`sendto`], [`recvfrom`], and
+//!   [`set_nonblocking`] for a descriptor made elsewhere. Every
 //!   descriptor created is close-on-exec; sends never raise SIGPIPE.
 //! - **Options**: [`getsockopt`]/[`setsockopt`] typed (a wrong-length reply
 //!   is an error), named helpers ([`set_reuse_addr`], [`set_recv_timeout`],
@@ -82,6 +83,7 @@
 //! Apple's `SO_NOSIGPIPE` is set on the sockets this crate creates; a
 //! socket created elsewhere and used for sends here keeps its own SIGPIPE
 //! behaviour on Apple.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 #[macro_use]
@@ -160,8 +162,9 @@ pub use cmsg::{
 pub use layout::{Layout, Os};
 pub use msg::{recvmsg, sendmsg, MsgFlags, RecvMsg};
 pub use socket::{
-    accept, accept_raw, bind, connect, getpeername, getsockname, listen, recv, recvfrom, send, sendto, shutdown,
-    socket, socket_with_protocol, socketpair, AddressFamily, Shutdown, SocketFlags, SocketType,
+    accept, accept_raw, bind, connect, getpeername, getsockname, listen, nonblocking, recv, recvfrom, send, sendto,
+    set_nonblocking, shutdown, socket, socket_with_protocol, socketpair, AddressFamily, Shutdown, SocketFlags,
+    SocketType,
 };
 #[cfg(any(
     target_os = "linux",

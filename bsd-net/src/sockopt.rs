@@ -561,7 +561,7 @@ impl SockOpt for Duration {}
 macro_rules! bool_opt {
     ($(#[doc = $doc:literal])* $(#[cfg($c:meta)])? $get:ident, $set:ident, $level:expr, $name:expr, $cname:literal) => {
         $(#[doc = $doc])*
-        $(#[cfg($c)])?
+        $(#[cfg($c)] #[cfg_attr(docsrs, doc(cfg($c)))])?
         #[doc = ""]
         #[doc = "# Errors"]
         #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; ENOTSOCK."]
@@ -580,7 +580,7 @@ macro_rules! bool_opt {
         #[doc = ""]
         #[doc = man_links!("setsockopt", "2")]
         #[doc(alias = $cname)]
-        $(#[cfg($c)])?
+        $(#[cfg($c)] #[cfg_attr(docsrs, doc(cfg($c)))])?
         #[inline]
         pub fn $set(fd: impl AsFd, on: bool) -> Result<()> {
             set(fd, $level, $name, on)
@@ -591,7 +591,7 @@ macro_rules! bool_opt {
 macro_rules! int_opt {
     ($(#[doc = $doc:literal])* $(#[cfg($c:meta)])? $get:ident, $set:ident, $level:expr, $name:expr, $cname:literal) => {
         $(#[doc = $doc])*
-        $(#[cfg($c)])?
+        $(#[cfg($c)] #[cfg_attr(docsrs, doc(cfg($c)))])?
         #[doc = ""]
         #[doc = "# Errors"]
         #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; ENOTSOCK."]
@@ -611,7 +611,7 @@ macro_rules! int_opt {
         #[doc = ""]
         #[doc = man_links!("setsockopt", "2")]
         #[doc(alias = $cname)]
-        $(#[cfg($c)])?
+        $(#[cfg($c)] #[cfg_attr(docsrs, doc(cfg($c)))])?
         #[inline]
         pub fn $set(fd: impl AsFd, value: u32) -> Result<()> {
             let v = i32::try_from(value).map_err(|_| Errno::EINVAL)?;
@@ -1130,15 +1130,24 @@ pub fn set_recv_packet_info_v4(fd: impl AsFd, on: bool) -> Result<()> {
     set(fd, libc::IPPROTO_IP, RECV_DST_V4, on)
 }
 
-/// Whether every message received on a unix socket carries the sender's
+/// Whether messages received on a unix socket carry the sender's
 /// credentials ([`ControlMessage::Credentials`](crate::ControlMessage::Credentials)).
 ///
 /// # Platforms
-/// Linux `SO_PASSCRED` (`SCM_CREDENTIALS`; the sender may attach its own
-/// with [`CmsgBuf::push_credentials`](crate::CmsgBuf::push_credentials),
-/// otherwise the kernel attaches them), FreeBSD `LOCAL_CREDS_PERSISTENT`
-/// (`SCM_CREDS2`), NetBSD `LOCAL_CREDS` (`SCM_CREDS`). Not on DragonFly,
-/// OpenBSD or Apple: use [`peer_credentials`].
+/// - Linux `SO_PASSCRED` (`SCM_CREDENTIALS`; the sender may attach its own
+///   with [`CmsgBuf::push_credentials`](crate::CmsgBuf::push_credentials),
+///   otherwise the kernel attaches them): every message.
+/// - FreeBSD `LOCAL_CREDS_PERSISTENT` (`SCM_CREDS2`): every message.
+/// - NetBSD `LOCAL_CREDS` (`SCM_CREDS`, a `sockcred`): every datagram, but
+///   on stream and seqpacket sockets **only the first message sent after
+///   the option is set**. NetBSD has no persistent variant: its kernel
+///   clears the request as it attaches the credentials to a stream or
+///   seqpacket send (`sys/kern/uipc_usrreq.c`, `unp_usrreq`, `PRU_SEND`:
+///   "passed only once on SOCK_STREAM and SOCK_SEQPACKET"), while the
+///   datagram path (`unp_output`) attaches them for as long as the option
+///   is on. Set it again to get the credentials of a later message, or use
+///   [`peer_credentials`] for those of the connecting process.
+/// - Not on DragonFly, OpenBSD or Apple: use [`peer_credentials`].
 ///
 /// # Errors
 /// ENOPROTOOPT/EINVAL on a socket that is not a unix socket.
@@ -1146,12 +1155,22 @@ pub fn set_recv_packet_info_v4(fd: impl AsFd, on: bool) -> Result<()> {
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "SO_PASSCRED")]
 #[doc(alias = "LOCAL_CREDS")]
+#[doc(alias = "LOCAL_CREDS_PERSISTENT")]
 #[cfg(any(
     target_os = "linux",
     target_os = "android",
     target_os = "freebsd",
     target_os = "netbsd"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd"
+    )))
+)]
 #[inline]
 pub fn set_pass_credentials(fd: impl AsFd, on: bool) -> Result<()> {
     sys::set_pass_credentials(fd.as_fd(), on)

@@ -537,6 +537,7 @@ impl SockaddrUnix {
     /// # Errors
     /// EINVAL: a name longer than 107 bytes.
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     pub fn new_abstract(name: &[u8]) -> Result<Self> {
         if name.len() >= UNIX_PATH_MAX {
             return Err(Errno::EINVAL);

@@ -116,7 +116,7 @@ pub(crate) fn accept(fd: BorrowedFd<'_>, nonblock: bool, out: &mut SockaddrStora
     let new = unsafe { OwnedFd::from_raw_fd(new) };
     if len == 0 && crate::layout::Layout::NATIVE.accept_may_return_empty_addr() {
         // XNU can hand out a connection aborted before it was accepted with
-        // an address length of 0 (PLATFORMS.md): close it (dropping `new`)
+        // an address length of 0: close it (dropping `new`)
         // and report what it is, for `accept_raw` as for `accept`.
         return Err(Errno::ECONNABORTED);
     }
@@ -225,7 +225,8 @@ pub(crate) fn peer_credentials(fd: BorrowedFd<'_>) -> Result<PeerCred> {
 }
 
 /// FreeBSD `LOCAL_CREDS_PERSISTENT` (`SCM_CREDS2` with every message),
-/// NetBSD `LOCAL_CREDS` (`SCM_CREDS`).
+/// NetBSD `LOCAL_CREDS` (`SCM_CREDS`; on stream and seqpacket sockets
+/// with the first message only).
 #[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
 pub(crate) fn set_pass_credentials(fd: BorrowedFd<'_>, on: bool) -> Result<()> {
     #[cfg(target_os = "freebsd")]
