@@ -327,12 +327,17 @@ impl Layout {
 
     // ----- control messages -----
 
-    /// Rounds `len` up to the `CMSG_ALIGN` granularity.
+    /// Rounds `len` up to the `CMSG_ALIGN` granularity. Saturates at
+    /// `usize::MAX` for a `len` within one alignment step of it (no buffer
+    /// that large exists, and the result is never smaller than `len`).
     #[inline]
     #[must_use]
     pub const fn cmsg_align(self, len: usize) -> usize {
         let a = self.align as usize;
-        (len + a - 1) & !(a - 1)
+        match len.checked_add(a - 1) {
+            Some(l) => l & !(a - 1),
+            None => usize::MAX,
+        }
     }
 
     /// The width of `cmsghdr.cmsg_len`: a `size_t` on Linux, a `socklen_t`
@@ -361,19 +366,21 @@ impl Layout {
         self.cmsg_align(self.cmsg_hdr_size())
     }
 
-    /// `CMSG_LEN(payload_len)`: the `cmsg_len` of a message with this payload.
+    /// `CMSG_LEN(payload_len)`: the `cmsg_len` of a message with this payload
+    /// (saturating at `usize::MAX`, never wrapping).
     #[inline]
     #[must_use]
     pub const fn cmsg_len(self, payload_len: usize) -> usize {
-        self.cmsg_data_offset() + payload_len
+        self.cmsg_data_offset().saturating_add(payload_len)
     }
 
     /// `CMSG_SPACE(payload_len)`: the buffer space a message with this
-    /// payload takes, padding included.
+    /// payload takes, padding included (saturating at `usize::MAX`, never
+    /// wrapping).
     #[inline]
     #[must_use]
     pub const fn cmsg_space(self, payload_len: usize) -> usize {
-        self.cmsg_data_offset() + self.cmsg_align(payload_len)
+        self.cmsg_data_offset().saturating_add(self.cmsg_align(payload_len))
     }
 
     /// `SOL_SOCKET`.

@@ -1277,7 +1277,15 @@ mod tests {
         assert_eq!(d.to_raw().map(|_| ()), Err(Errno::EOVERFLOW));
         let d = Duration::from_secs(i32::MAX as u64);
         assert_eq!(d.to_raw().map(|tv| i64::from(tv.tv_sec)), Ok(i64::from(i32::MAX)));
-        let d = Duration::new(i32::MAX as u64, 1);
+        // Fits as (i32::MAX, 1 µs); the round-up of 999 999 999 ns carries
+        // into a second past a 32-bit time_t.
+        assert_eq!(
+            Duration::new(i32::MAX as u64, 1)
+                .to_raw()
+                .map(|tv| (i64::from(tv.tv_sec), i64::from(tv.tv_usec))),
+            Ok((i64::from(i32::MAX), 1))
+        );
+        let d = Duration::new(i32::MAX as u64, 999_999_999);
         match size_of::<libc::time_t>() {
             8 => assert!(d.to_raw().is_ok()),
             _ => assert_eq!(d.to_raw().map(|_| ()), Err(Errno::EOVERFLOW)),

@@ -55,6 +55,37 @@ fn arithmetic_per_layout() {
     }
 }
 
+#[test]
+fn arithmetic_saturates_instead_of_wrapping() {
+    for l in Layout::ALL.iter().copied() {
+        for n in [usize::MAX, usize::MAX - 1, usize::MAX - 15] {
+            assert!(l.cmsg_align(n) >= n, "{l:?} {n}");
+            assert!(l.cmsg_space(n) >= n, "{l:?} {n}");
+            assert!(l.cmsg_len(n) >= n, "{l:?} {n}");
+        }
+        assert_eq!(l.cmsg_space(usize::MAX - 1), usize::MAX, "{l:?}");
+        let half = usize::MAX / 2 + 1;
+        assert_eq!(l.cmsg_space(half), half + l.cmsg_data_offset(), "{l:?}");
+        assert_eq!(l.cmsg_align(usize::MAX), usize::MAX);
+        assert_eq!(l.cmsg_len(usize::MAX), usize::MAX);
+    }
+    assert_eq!(rights_space(usize::MAX), usize::MAX);
+    assert_eq!(rights_space(usize::MAX / 4 + 1), usize::MAX);
+    assert_eq!(cmsg_space(usize::MAX), usize::MAX);
+    assert_eq!(cmsg_len(usize::MAX), usize::MAX);
+    // And a push of that many is ENOBUFS, with nothing written.
+    let mut space = CmsgSpace::<{ rights_space(1) }>::new();
+    let mut buf = CmsgBuf::new(&mut space);
+    // SAFETY: nothing is sent.
+    let r = unsafe { buf.push_raw(1, 1, &[]) };
+    assert!(r.is_ok());
+    buf.clear();
+    let big = [0u8; 64];
+    // SAFETY: as above.
+    assert_eq!(unsafe { buf.push_raw(1, 1, &big) }, Err(Errno::ENOBUFS));
+    assert!(buf.is_empty());
+}
+
 // Not on NetBSD aarch64, where `libc`'s CMSG_* align to 4 and the kernel
 // to 16 (see `Layout::NETBSD_AARCH64`): there the two must differ.
 #[cfg(not(all(target_os = "netbsd", target_arch = "aarch64")))]
