@@ -436,7 +436,9 @@ fn garbage_never_panics_and_decoded_round_trips() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut buf = [0u8; 140];
     let mut decoded = 0;
-    for _ in 0..200_000 {
+    // Smaller under Miri, which runs this about 10 000 times slower.
+    let rounds = if cfg!(miri) { 300 } else { 200_000 };
+    for _ in 0..rounds {
         let len = (rng.next() % 141) as usize;
         for b in buf.iter_mut().take(len) {
             *b = rng.next() as u8;
@@ -458,7 +460,7 @@ fn garbage_never_panics_and_decoded_round_trips() {
         }
     }
     assert!(
-        decoded > 10_000,
+        decoded > rounds / 20,
         "the generator reached the decoders only {decoded} times"
     );
 }

@@ -462,7 +462,9 @@ fn random_bytes_never_panic_or_overrun() {
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
     let mut buf = vec![0u8; 256];
     let mut yielded = 0usize;
-    for _ in 0..50_000 {
+    // Smaller under Miri, which runs this about 10 000 times slower.
+    let rounds = if cfg!(miri) { 200 } else { 50_000 };
+    for _ in 0..rounds {
         let len = (rng.next() % 257) as usize;
         for b in buf.iter_mut().take(len) {
             *b = rng.next() as u8;
@@ -487,10 +489,14 @@ fn random_bytes_never_panic_or_overrun() {
             }
         }
     }
-    assert!(yielded > 10_000, "only {yielded} messages parsed");
+    assert!(yielded > rounds / 5, "only {yielded} messages parsed");
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "getuid/getgid (the sender's credentials) are foreign calls Miri does not run"
+)]
 fn encoder_round_trips_every_layout() {
     let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
     let p4 = Ipv4PacketInfo {
