@@ -331,3 +331,35 @@ pub(crate) fn sendmmsg(fd: BorrowedFd<'_>, hdrs: &mut [MmsgHdr], flags: libc::c_
     }
     Ok(hdrs.len())
 }
+
+// Layouts this file relies on, checked for every BSD and Apple target
+// (32-bit and big-endian included).
+#[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd"))]
+const _: () = {
+    // `mmsghdr`: a `msghdr`, then `msg_len` (FreeBSD `ssize_t`, NetBSD and
+    // OpenBSD `unsigned int`).
+    assert!(core::mem::offset_of!(libc::mmsghdr, msg_len) == core::mem::size_of::<libc::msghdr>());
+    // SAFETY: mmsghdr is integers and raw pointers; all zeros is valid.
+    let h: libc::mmsghdr = unsafe { core::mem::zeroed() };
+    let width = core::mem::size_of_val(&h.msg_len);
+    assert!(
+        width
+            == if cfg!(target_os = "freebsd") {
+                core::mem::size_of::<isize>()
+            } else {
+                4
+            }
+    );
+    core::mem::forget(h);
+};
+#[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple"))]
+const _: () = {
+    // `xucred`: version, uid, short ngroups, then the groups at 12.
+    assert!(core::mem::offset_of!(libc::xucred, cr_uid) == 4);
+    assert!(core::mem::offset_of!(libc::xucred, cr_ngroups) == 8);
+    assert!(core::mem::offset_of!(libc::xucred, cr_groups) == 12);
+};
+#[cfg(target_os = "netbsd")]
+const _: () = assert!(core::mem::size_of::<libc::unpcbid>() == 12);
+#[cfg(target_os = "openbsd")]
+const _: () = assert!(core::mem::size_of::<libc::sockpeercred>() == 12);
