@@ -350,7 +350,6 @@ const _: () = {
                 4
             }
     );
-    core::mem::forget(h);
 };
 #[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple"))]
 const _: () = {
