@@ -624,3 +624,34 @@ fn timestamp_to_system_time() {
     let neg = Timestamp { sec: -1, nsec: 0 };
     assert_eq!(neg.to_system_time(), UNIX_EPOCH.checked_sub(Duration::from_secs(1)));
 }
+
+#[test]
+fn timestamp_extremes_are_none_or_exact() {
+    // i64::MIN/MAX seconds: a SystemTime if this platform's holds it,
+    // otherwise None; never a wrapped time.
+    for sec in [i64::MIN, i64::MIN + 1, i64::MAX, i64::MAX - 1] {
+        for nsec in [0, 999_999_999] {
+            let t = Timestamp { sec, nsec };
+            if let Some(st) = t.to_system_time() {
+                let back = match st.duration_since(UNIX_EPOCH) {
+                    Ok(d) => (i128::from(d.as_secs()), d.subsec_nanos()),
+                    Err(e) => {
+                        let d = e.duration();
+                        // Before the epoch: -(d) = sec + nsec/1e9.
+                        let total = -(d.as_nanos() as i128);
+                        (total.div_euclid(1_000_000_000), total.rem_euclid(1_000_000_000) as u32)
+                    }
+                };
+                assert_eq!(back, (i128::from(sec), nsec), "{t:?}");
+            }
+        }
+    }
+    // A timestamp a kernel wrote with i64::MIN seconds decodes as such.
+    let mut tv = i64::MIN.to_ne_bytes().to_vec();
+    tv.extend_from_slice(&0i64.to_ne_bytes());
+    let b = cmsg(Layout::LINUX_64, 1, 29, &tv, None);
+    match RawCmsgs::new(Layout::LINUX_64, &b).next().unwrap().decode() {
+        ControlMessage::Timestamp(t) => assert_eq!(t, Timestamp { sec: i64::MIN, nsec: 0 }),
+        other => panic!("{other:?}"),
+    }
+}
