@@ -13,7 +13,10 @@
 //! let err = check(unsafe { libc::close(-1) }).unwrap_err();
 //! assert_eq!(err, Errno::EBADF);
 //! assert_eq!(err.name(), Some("EBADF"));
-//! assert_eq!(format!("{err:?}"), "Errno(EBADF)");
+//! assert_eq!(
+//!     format!("{err:?}"),
+//!     format!(r#"Errno {{ code: {}, name: "EBADF", message: "Bad file descriptor" }}"#, libc::EBADF)
+//! );
 //! assert_eq!(err.to_string(), "Bad file descriptor (os error 9)");
 //!
 //! // Into std::io::Error, for callers that speak io.
@@ -33,6 +36,7 @@
 //! - `std` (default): [`std::error::Error`], conversions to and from
 //!   [`std::io::Error`], [`Errno::kind`]. Without it the crate is `no_std`.
 #![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 // The README's examples are compiled and run as doctests.
@@ -56,9 +60,23 @@ pub type Result<T> = core::result::Result<T, Errno>;
 /// return, compare or store. Every errno `libc` defines for the target is an
 /// associated constant (`Errno::EINVAL`, `Errno::EAGAIN`, …).
 ///
-/// `Debug` prints the symbolic name (`Errno(EINVAL)`), `Display` the system's
+/// `Debug` prints the number, the symbolic name and the system's message,
+/// the way [`std::io::Error`]'s `Debug` does
+/// (`Errno { code: 22, name: "EINVAL", message: "Invalid argument" }`), so a
+/// `main` that returns the error says what went wrong; `Display` is the
 /// message in the same words as [`std::io::Error`]
 /// (`Invalid argument (os error 22)`).
+///
+/// ```
+/// use bsd_errno::Errno;
+/// let e = Errno::ENOENT;
+/// assert_eq!(
+///     format!("{e:?}"),
+///     format!(r#"Errno {{ code: {}, name: "ENOENT", message: "No such file or directory" }}"#, libc::ENOENT)
+/// );
+/// // A value with no name here has no `name` field.
+/// assert!(format!("{:?}", Errno::from_raw(99_999)).starts_with("Errno { code: 99999, message: "));
+/// ```
 #[repr(transparent)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Errno(libc::c_int);
@@ -184,10 +202,51 @@ impl Errno {
 
 impl fmt::Debug for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => write!(f, "Errno({name})"),
-            None => write!(f, "Errno({})", self.0),
+        let mut message = MessageBuf::new();
+        self.write_message(&mut message)?;
+        let mut d = f.debug_struct("Errno");
+        d.field("code", &self.0);
+        if let Some(name) = self.name() {
+            d.field("name", &name);
         }
+        d.field("message", &message.as_str()).finish()
+    }
+}
+
+/// A fixed buffer for a message in `Debug` (no allocation, `no_std`):
+/// what does not fit is cut at a character boundary.
+struct MessageBuf {
+    bytes: [u8; 256],
+    len: usize,
+}
+
+impl MessageBuf {
+    const fn new() -> Self {
+        MessageBuf {
+            bytes: [0; 256],
+            len: 0,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only whole `&str`s (or their char-boundary prefixes) are copied
+        // in, so this is valid UTF-8; the fallback is never taken.
+        core::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for MessageBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = self.bytes.len() - self.len;
+        let mut n = s.len().min(room);
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        if let (Some(dst), Some(src)) = (self.bytes.get_mut(self.len..self.len + n), s.as_bytes().get(..n)) {
+            dst.copy_from_slice(src);
+            self.len += n;
+        }
+        Ok(())
     }
 }
 

@@ -9,10 +9,10 @@
 use crate::Errno;
 
 macro_rules! errno_table {
-    ($( $(#[$cfg:meta])* $name:ident, )*) => {
+    ($( $(#[cfg($pred:meta)])? $name:ident, )*) => {
         impl Errno {
             $(
-                $(#[$cfg])*
+                $(#[cfg($pred)] #[cfg_attr(docsrs, doc(cfg($pred)))])?
                 #[doc = concat!("`", stringify!($name), "`, with the value `libc` gives it on this platform.")]
                 pub const $name: Errno = Errno(libc::$name);
             )*
@@ -26,7 +26,7 @@ macro_rules! errno_table {
         pub(crate) const fn name_of(raw: libc::c_int) -> Option<&'static str> {
             match raw {
                 $(
-                    $(#[$cfg])*
+                    $(#[cfg($pred)])?
                     libc::$name => Some(stringify!($name)),
                 )*
                 _ => None,
@@ -37,7 +37,7 @@ macro_rules! errno_table {
         pub(crate) fn from_name(name: &str) -> Option<Errno> {
             match name {
                 $(
-                    $(#[$cfg])*
+                    $(#[cfg($pred)])?
                     stringify!($name) => Some(Errno(libc::$name)),
                 )*
                 _ => None,
@@ -47,7 +47,7 @@ macro_rules! errno_table {
         /// Every (constant, name) pair of this platform's table.
         pub(crate) const ALL: &[(Errno, &str)] = &[
             $(
-                $(#[$cfg])*
+                $(#[cfg($pred)])?
                 (Errno(libc::$name), stringify!($name)),
             )*
         ];

@@ -14,8 +14,16 @@ fn every_constant_round_trips_through_its_name() {
         // of the same value.
         let canonical = errno.name().unwrap_or_else(|| panic!("{name} has no name"));
         assert_eq!(Errno::from_name(canonical), Some(errno), "{name} -> {canonical}");
-        // Debug is the canonical name.
-        assert_eq!(format!("{errno:?}"), format!("Errno({canonical})"));
+        // Debug has the code, the canonical name and the message.
+        let mut message = std::string::String::new();
+        errno.write_message(&mut message).unwrap();
+        assert_eq!(
+            format!("{errno:?}"),
+            format!(
+                "Errno {{ code: {}, name: {canonical:?}, message: {message:?} }}",
+                errno.raw()
+            )
+        );
     }
     assert!(seen.len() >= 90, "only {} errno names in the table", seen.len());
 }
@@ -43,10 +51,16 @@ fn well_known_names() {
     assert_eq!(Errno::from_raw(99_999).name(), None);
     assert_eq!(Errno::from_name("ENOSUCHTHING"), None);
     assert_eq!(Errno::from_name(""), None);
-    assert_eq!(format!("{:?}", Errno::from_raw(99_999)), "Errno(99999)");
+    let unknown = format!("{:?}", Errno::from_raw(99_999));
+    assert!(unknown.starts_with("Errno { code: 99999, message: \""), "{unknown}");
+    assert!(!unknown.contains("name"), "{unknown}");
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's strerror_r stand-in is not the C library's: it appends \"(os error N)\" to the message"
+)]
 fn display_matches_std_for_every_value() {
     let mut values: Vec<libc::c_int> = Errno::all().map(|(e, _)| e.raw()).collect();
     values.extend([0, -1, 4_095, 99_999, libc::c_int::MAX, libc::c_int::MIN]);
@@ -125,6 +139,10 @@ fn check_each_return_type() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "mmap with a bad descriptor and fdopendir are foreign calls Miri does not run"
+)]
 fn check_pointers() {
     // SAFETY: a zero-length mmap request is rejected by the kernel.
     let r = check_ptr(
@@ -153,6 +171,7 @@ fn check_pointers() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "pthread_kill is a foreign call Miri does not run")]
 fn check_code_does_not_read_errno() {
     Errno::set_last(Errno::EIO);
     assert_eq!(check_code(0), Ok(()));
@@ -192,4 +211,47 @@ fn ordering_and_hash_follow_the_raw_value() {
     let set: HashSet<Errno> = [Errno::EAGAIN, Errno::EWOULDBLOCK].into_iter().collect();
     assert_eq!(set.len(), 1);
     assert_eq!(core::mem::size_of::<Errno>(), core::mem::size_of::<libc::c_int>());
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's strerror_r stand-in is not the C library's: it appends \"(os error N)\" to the message"
+)]
+fn debug_shows_name_and_message() {
+    let e = Errno::ENOENT;
+    assert_eq!(
+        format!("{e:?}"),
+        format!(
+            "Errno {{ code: {}, name: \"ENOENT\", message: \"No such file or directory\" }}",
+            libc::ENOENT
+        )
+    );
+    // Alternate form: one field a line, as std's structs.
+    let pretty = format!("{e:#?}");
+    assert!(pretty.contains("\n    name: \"ENOENT\",\n"), "{pretty}");
+    // What `main` prints for an error boxed as `dyn Error`.
+    let boxed: std::boxed::Box<dyn std::error::Error> = std::boxed::Box::new(Errno::EACCES);
+    let shown = format!("{boxed:?}");
+    assert!(
+        shown.contains("EACCES") && shown.contains("Permission denied"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn debug_message_buffer_cuts_at_a_char_boundary() {
+    use core::fmt::Write;
+    let mut b = MessageBuf::new();
+    let long = "é".repeat(200); // 400 bytes, two per char
+    b.write_str(&long).unwrap();
+    assert_eq!(b.as_str().len(), 256);
+    assert!(b.as_str().chars().all(|c| c == 'é'));
+    // Full: further writes are dropped, not a panic.
+    b.write_str("x").unwrap();
+    assert_eq!(b.as_str().len(), 256);
+    let mut odd = MessageBuf::new();
+    odd.write_str("a").unwrap();
+    odd.write_str(&long).unwrap();
+    assert_eq!(odd.as_str().len(), 255);
 }

@@ -64,16 +64,19 @@ pub struct Layout {
     ptr: u8,
     /// `CMSG_ALIGN` granularity in bytes (4, 8 or 16).
     align: u8,
+    /// `time_t` width in bytes (4 or 8).
+    time: u8,
 }
 
 impl fmt::Debug for Layout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Layout({:?}, {}-bit, cmsg align {})",
+            "Layout({:?}, {}-bit, cmsg align {}, {}-bit time_t)",
             self.os,
             self.ptr as u32 * 8,
-            self.align
+            self.align,
+            self.time as u32 * 8
         )
     }
 }
@@ -85,30 +88,35 @@ impl Layout {
         os: Os::Linux,
         ptr: 8,
         align: 8,
+        time: 8,
     };
     /// 32-bit Linux (i686, arm): `cmsg_len` is a 32-bit `size_t`, alignment 4.
     pub const LINUX_32: Layout = Layout {
         os: Os::Linux,
         ptr: 4,
         align: 4,
+        time: 4,
     };
     /// 64-bit FreeBSD (x86_64, aarch64, riscv64, powerpc64): alignment 8.
     pub const FREEBSD_64: Layout = Layout {
         os: Os::FreeBsd,
         ptr: 8,
         align: 8,
+        time: 8,
     };
     /// DragonFly (x86_64): alignment 8.
     pub const DRAGONFLY_64: Layout = Layout {
         os: Os::DragonFly,
         ptr: 8,
         align: 8,
+        time: 8,
     };
     /// NetBSD x86_64: alignment 8.
     pub const NETBSD_64: Layout = Layout {
         os: Os::NetBsd,
         ptr: 8,
         align: 8,
+        time: 8,
     };
     /// NetBSD aarch64: alignment 16.
     ///
@@ -123,18 +131,21 @@ impl Layout {
         os: Os::NetBsd,
         ptr: 8,
         align: 16,
+        time: 8,
     };
     /// 64-bit OpenBSD (x86_64, aarch64, riscv64): alignment 8.
     pub const OPENBSD_64: Layout = Layout {
         os: Os::OpenBsd,
         ptr: 8,
         align: 8,
+        time: 8,
     };
     /// 64-bit Apple (x86_64, arm64): alignment 4 (`__DARWIN_ALIGN32`).
     pub const APPLE_64: Layout = Layout {
         os: Os::Apple,
         ptr: 8,
         align: 4,
+        time: 8,
     };
 
     /// Every named layout, for tests and fuzzing.
@@ -155,12 +166,26 @@ impl Layout {
         os: NATIVE_OS,
         ptr: core::mem::size_of::<usize>() as u8,
         align: NATIVE_ALIGN as u8,
+        time: core::mem::size_of::<libc::time_t>() as u8,
     };
 
     /// A layout for another architecture of a known kernel.
     ///
     /// `pointer_width` is in bytes (4 or 8); `cmsg_align` is the kernel's
     /// `CMSG_ALIGN` granularity (4, 8 or 16). Returns `None` for other values.
+    ///
+    /// `time_t` is taken to be the pointer's width on Linux (the classic
+    /// 32-bit ABI) and 64 bits on the BSDs and Apple, which is what every
+    /// architecture has except FreeBSD i386: use
+    /// [`with_time_width`](Self::with_time_width) for that one.
+    ///
+    /// ```
+    /// use bsd_net::{Layout, Os};
+    /// let armv7 = Layout::new(Os::FreeBsd, 4, 4).unwrap();
+    /// assert_eq!(armv7.time_width(), 8);
+    /// let i386 = armv7.with_time_width(4).unwrap();
+    /// assert_eq!(i386.time_width(), 4);
+    /// ```
     #[must_use]
     pub const fn new(os: Os, pointer_width: usize, cmsg_align: usize) -> Option<Layout> {
         let ptr_ok = pointer_width == 4 || pointer_width == 8;
@@ -170,10 +195,34 @@ impl Layout {
                 os,
                 ptr: pointer_width as u8,
                 align: cmsg_align as u8,
+                time: if os.is_bsd() { 8 } else { pointer_width as u8 },
             })
         } else {
             None
         }
+    }
+
+    /// This layout with a `time_t` of `width` bytes (4 or 8; `None`
+    /// otherwise): FreeBSD i386's 32-bit `time_t`, or 32-bit Linux built
+    /// with a 64-bit `time_t`.
+    #[must_use]
+    pub const fn with_time_width(self, width: usize) -> Option<Layout> {
+        if width == 4 || width == 8 {
+            Some(Layout {
+                time: width as u8,
+                ..self
+            })
+        } else {
+            None
+        }
+    }
+
+    /// The width of `time_t` in bytes: the seconds of the `timeval` and
+    /// `timespec` in timestamp control messages.
+    #[inline]
+    #[must_use]
+    pub const fn time_width(self) -> usize {
+        self.time as usize
     }
 
     /// The kernel family.
@@ -278,12 +327,17 @@ impl Layout {
 
     // ----- control messages -----
 
-    /// Rounds `len` up to the `CMSG_ALIGN` granularity.
+    /// Rounds `len` up to the `CMSG_ALIGN` granularity. Saturates at
+    /// `usize::MAX` for a `len` within one alignment step of it (no buffer
+    /// that large exists, and the result is never smaller than `len`).
     #[inline]
     #[must_use]
     pub const fn cmsg_align(self, len: usize) -> usize {
         let a = self.align as usize;
-        (len + a - 1) & !(a - 1)
+        match len.checked_add(a - 1) {
+            Some(l) => l & !(a - 1),
+            None => usize::MAX,
+        }
     }
 
     /// The width of `cmsghdr.cmsg_len`: a `size_t` on Linux, a `socklen_t`
@@ -312,19 +366,21 @@ impl Layout {
         self.cmsg_align(self.cmsg_hdr_size())
     }
 
-    /// `CMSG_LEN(payload_len)`: the `cmsg_len` of a message with this payload.
+    /// `CMSG_LEN(payload_len)`: the `cmsg_len` of a message with this payload
+    /// (saturating at `usize::MAX`, never wrapping).
     #[inline]
     #[must_use]
     pub const fn cmsg_len(self, payload_len: usize) -> usize {
-        self.cmsg_data_offset() + payload_len
+        self.cmsg_data_offset().saturating_add(payload_len)
     }
 
     /// `CMSG_SPACE(payload_len)`: the buffer space a message with this
-    /// payload takes, padding included.
+    /// payload takes, padding included (saturating at `usize::MAX`, never
+    /// wrapping).
     #[inline]
     #[must_use]
     pub const fn cmsg_space(self, payload_len: usize) -> usize {
-        self.cmsg_data_offset() + self.cmsg_align(payload_len)
+        self.cmsg_data_offset().saturating_add(self.cmsg_align(payload_len))
     }
 
     /// `SOL_SOCKET`.
@@ -398,7 +454,9 @@ impl Layout {
     }
 
     /// The width of `timeval.tv_usec`: `int` on Apple and NetBSD, `long`
-    /// elsewhere.
+    /// elsewhere. It follows the `time_t` seconds directly on every layout
+    /// (a 64-bit `time_t` and a 32-bit `long` on 32-bit BSDs: 12 bytes, or
+    /// 16 with the tail padding of an 8-aligned `int64_t`).
     #[inline]
     pub(crate) const fn suseconds_width(self) -> usize {
         match self.os {
@@ -530,6 +588,15 @@ const _: () = {
     assert!(libc::SCM_RIGHTS == l.scm_rights());
     assert!(libc::IPV6_PKTINFO == l.ipv6_pktinfo());
     assert!(core::mem::size_of::<libc::sockaddr_un>() == 2 + l.sun_path_len());
+    // Timestamps: seconds of `time_t` width, then the fraction.
+    assert!(core::mem::size_of::<libc::time_t>() == l.time_width());
+    assert!(core::mem::offset_of!(libc::timeval, tv_usec) == l.time_width());
+    assert!(core::mem::size_of::<libc::suseconds_t>() == l.suseconds_width());
+    assert!(core::mem::offset_of!(libc::timespec, tv_nsec) == l.time_width());
+    assert!(core::mem::size_of::<libc::c_long>() == l.pointer_width());
+    // The framing: `cmsg_len` then level and type.
+    assert!(core::mem::offset_of!(libc::cmsghdr, cmsg_level) == l.cmsg_len_width());
+    assert!(core::mem::offset_of!(libc::cmsghdr, cmsg_type) == l.cmsg_len_width() + 4);
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]
 const _: () = {

@@ -53,7 +53,8 @@
 //!   decoded and tested on every host ([`Sockaddr::decode_with`]).
 //! - **Calls**: [`socket`], [`socketpair`], [`bind`], [`connect`],
 //!   [`listen`], [`accept`], [`getsockname`], [`getpeername`],
-//!   [`shutdown`], [`send`], [`recv`], [`sendto`], [`recvfrom`]. Every
+//!   [`shutdown`], [`send`], [`recv`], [`sendto`], [`recvfrom`], and
+//!   [`set_nonblocking`] for a descriptor made elsewhere. Every
 //!   descriptor created is close-on-exec; sends never raise SIGPIPE.
 //! - **Options**: [`getsockopt`]/[`setsockopt`] typed (a wrong-length reply
 //!   is an error), named helpers ([`set_reuse_addr`], [`set_recv_timeout`],
@@ -82,6 +83,7 @@
 //! Apple's `SO_NOSIGPIPE` is set on the sockets this crate creates; a
 //! socket created elsewhere and used for sends here keeps its own SIGPIPE
 //! behaviour on Apple.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 // The README's examples are compiled and run as doctests.
@@ -101,11 +103,12 @@ mod socket;
 mod sockopt;
 mod sys;
 
-/// Entry points for fuzzing the pure decoders that the public API only
-/// reaches through system calls. Not part of the stable API.
+/// Entry points for fuzzing the pure decoders and the descriptor-owning
+/// decoder that the public API only reaches through system calls. Not part
+/// of the stable API.
 #[doc(hidden)]
 pub mod fuzzing {
-    use crate::{Layout, Result, Sockaddr};
+    use crate::{CmsgBuf, Errno, Layout, Result, Sockaddr, SockaddrStorage};
 
     /// What `getsockname`/`getpeername` decode for `layout` (DragonFly's
     /// `AF_UNSPEC` unix quirk included).
@@ -117,6 +120,37 @@ pub mod fuzzing {
     /// included).
     pub fn decode_accepted(layout: Layout, bytes: &[u8]) -> Result<Sockaddr> {
         crate::addr::codec::decode_accepted(layout, bytes)
+    }
+
+    /// A [`SockaddrStorage`] as a call that returns an address leaves it:
+    /// the kernel wrote `bytes` (the rest of the 128 bytes zero) and
+    /// reported `reported_len`, which may exceed what fits (the length is
+    /// then clamped to 128).
+    pub fn kernel_filled_storage(bytes: &[u8], reported_len: libc::socklen_t) -> SockaddrStorage {
+        SockaddrStorage::kernel_filled(bytes, reported_len)
+    }
+
+    /// Puts `bytes` in `cmsg` as if `recvmsg` had just received them as
+    /// control data (MSG_CTRUNC if `truncated`): what is left of a
+    /// previous receive is closed first, and from then on the buffer owns
+    /// the descriptors in its `SCM_RIGHTS` messages, exactly as after a real
+    /// receive.
+    ///
+    /// # Safety
+    /// Every non-negative number in the `SCM_RIGHTS` payloads of `bytes`,
+    /// as [`RawCmsgs`](crate::RawCmsgs) parses them with
+    /// [`Layout::NATIVE`], must be an open descriptor that the caller owns
+    /// and gives up, each named once.
+    ///
+    /// # Errors
+    /// EINVAL: `cmsg` is not of the native layout; ENOBUFS: `bytes` do not
+    /// fit its storage.
+    pub unsafe fn receive_control(cmsg: &mut CmsgBuf<'_>, bytes: &[u8], truncated: bool) -> Result<()> {
+        let storage = cmsg.recv_storage()?;
+        let dst = storage.get_mut(..bytes.len()).ok_or(Errno::ENOBUFS)?;
+        dst.copy_from_slice(bytes);
+        cmsg.set_received(bytes.len(), truncated);
+        Ok(())
     }
 }
 
@@ -133,8 +167,9 @@ pub use cmsg::{
 pub use layout::{Layout, Os};
 pub use msg::{recvmsg, sendmsg, MsgFlags, RecvMsg};
 pub use socket::{
-    accept, accept_raw, bind, connect, getpeername, getsockname, listen, recv, recvfrom, send, sendto, shutdown,
-    socket, socket_with_protocol, socketpair, AddressFamily, Shutdown, SocketFlags, SocketType,
+    accept, accept_raw, bind, connect, getpeername, getsockname, listen, nonblocking, recv, recvfrom, send, sendto,
+    set_nonblocking, shutdown, socket, socket_with_protocol, socketpair, AddressFamily, Shutdown, SocketFlags,
+    SocketType,
 };
 #[cfg(any(
     target_os = "linux",

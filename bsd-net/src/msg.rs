@@ -37,6 +37,7 @@ bitflags::bitflags! {
         const DONTWAIT = libc::MSG_DONTWAIT;
         /// Receive from the error queue (Linux).
         #[cfg(any(target_os = "linux", target_os = "android"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
         const ERRQUEUE = libc::MSG_ERRQUEUE;
         const _ = !0;
     }
@@ -128,7 +129,7 @@ fn is_datagram(fd: BorrowedFd<'_>) -> Result<bool> {
 ///
 /// When there is control data but no data, on a socket that is not a
 /// datagram socket, one dummy zero byte is sent with it (a stream cannot
-/// carry control data alone) and 0 is returned — as the seed's `SendmsgN`
+/// carry control data alone) and 0 is returned — as Go's `syscall.SendmsgN`
 /// does. [`recvmsg`] consumes that byte the same way.
 ///
 /// # Errors

@@ -11,7 +11,7 @@ use crate::msg::MsgFlags;
 use crate::sys;
 use bsd_errno::Result;
 use core::fmt;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 /// An address family: the `domain` of [`socket`] (`AF_*`).
 ///
@@ -32,15 +32,19 @@ impl AddressFamily {
     pub const INET6: Self = Self(libc::AF_INET6);
     /// `AF_ROUTE` (BSD and Apple routing sockets).
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "linux", target_os = "android")))))]
     pub const ROUTE: Self = Self(libc::AF_ROUTE);
     /// `AF_LINK` (BSD and Apple).
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "linux", target_os = "android")))))]
     pub const LINK: Self = Self(libc::AF_LINK);
     /// `AF_PACKET` (Linux).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     pub const PACKET: Self = Self(libc::AF_PACKET);
     /// `AF_NETLINK` (Linux).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     pub const NETLINK: Self = Self(libc::AF_NETLINK);
 
     /// Any `AF_*` value.
@@ -353,6 +357,55 @@ pub fn shutdown(fd: impl AsFd, how: Shutdown) -> Result<()> {
         Shutdown::Both => libc::SHUT_RDWR,
     };
     sys::shutdown(fd.as_fd(), how)
+}
+
+/// Makes an existing descriptor non-blocking, or blocking again
+/// (`O_NONBLOCK` with `fcntl(F_GETFL)`/`fcntl(F_SETFL)`; the other status
+/// flags are kept).
+///
+/// It works on any descriptor, socket or not. The flag belongs to the open
+/// file description: descriptors duplicated from this one (`dup`, a
+/// descriptor passed with `SCM_RIGHTS`) see the change too.
+///
+/// ```
+/// use bsd_net::*;
+/// let (a, _b) = socketpair(AddressFamily::UNIX, SocketType::STREAM, SocketFlags::empty())?;
+/// assert!(!nonblocking(&a)?);
+/// set_nonblocking(&a, true)?;
+/// assert!(nonblocking(&a)?);
+/// // Nothing to read: EAGAIN instead of blocking.
+/// let mut buf = [0u8; 1];
+/// assert_eq!(recv(&a, &mut buf, MsgFlags::empty()), Err(Errno::EAGAIN));
+/// set_nonblocking(&a, false)?;
+/// assert!(!nonblocking(&a)?);
+/// # Ok::<(), Errno>(())
+/// ```
+///
+/// # Errors
+/// EBADF for a descriptor that is not open (only reachable through a
+/// descriptor closed behind its owner's back).
+///
+#[doc = man_links!("fcntl", "2")]
+#[doc(alias = "SetNonblock")]
+#[doc(alias = "O_NONBLOCK")]
+#[doc(alias = "F_SETFL")]
+#[inline]
+pub fn set_nonblocking(fd: impl AsFd, nonblocking: bool) -> Result<()> {
+    sys::set_nonblocking(fd.as_fd().as_raw_fd(), nonblocking)
+}
+
+/// Whether a descriptor is non-blocking (`O_NONBLOCK` in
+/// `fcntl(F_GETFL)`).
+///
+/// # Errors
+/// As [`set_nonblocking`].
+///
+#[doc = man_links!("fcntl", "2")]
+#[doc(alias = "O_NONBLOCK")]
+#[doc(alias = "F_GETFL")]
+#[inline]
+pub fn nonblocking(fd: impl AsFd) -> Result<bool> {
+    sys::nonblocking(fd.as_fd().as_raw_fd())
 }
 
 /// `recv(fd, buf, flags)`: receives into `buf`; returns the byte count (0 at

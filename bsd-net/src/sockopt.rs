@@ -1,5 +1,6 @@
-//! Socket options: typed [`getsockopt`]/[`setsockopt`] for the values the
-//! seed reads and writes (and a few more), named helpers for the common
+//! Socket options: typed [`getsockopt`]/[`setsockopt`] for the values Go's
+//! `syscall.GetsockoptInt`, `syscall.SetsockoptLinger` and their siblings
+//! read and write (and a few more), safe named helpers for the common
 //! options, a raw `unsafe` escape hatch, and [`peer_credentials`].
 //!
 //! Every typed read checks that the kernel returned exactly the value's
@@ -18,8 +19,11 @@ mod sealed {
     /// integer data for which any bit pattern is valid.
     pub trait Sealed: Sized {
         type Raw: Copy;
-        fn to_raw(&self) -> Self::Raw;
-        fn from_raw(raw: Self::Raw) -> Self;
+        /// The C value; EOVERFLOW/EINVAL for a value the C type cannot hold
+        /// (never a wrapped or truncated one).
+        fn to_raw(&self) -> bsd_errno::Result<Self::Raw>;
+        /// The Rust value; EINVAL for C bytes no Rust value stands for.
+        fn from_raw(raw: Self::Raw) -> bsd_errno::Result<Self>;
     }
 }
 
@@ -34,10 +38,15 @@ pub trait SockOpt: sealed::Sealed {}
 
 /// `getsockopt(fd, level, name)` as a typed value.
 ///
+/// Safe for any option: the kernel gets a zeroed buffer of exactly `T`'s
+/// size and writes at most that many bytes, so an option that reads its
+/// argument as a structure holding a pointer sees a null pointer (EFAULT),
+/// never one the caller did not vouch for.
+///
 /// ```
 /// use bsd_net::*;
 /// let fd = socket(AddressFamily::INET, SocketType::STREAM, SocketFlags::empty())?;
-/// setsockopt(&fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, true)?;
+/// set_keepalive(&fd, true)?;
 /// assert!(getsockopt::<bool>(&fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE)?);
 /// // The wrong type for the option: its length does not match.
 /// assert_eq!(getsockopt::<Linger>(&fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE).unwrap_err(), bsd_errno::Errno::EINVAL);
@@ -46,7 +55,8 @@ pub trait SockOpt: sealed::Sealed {}
 ///
 /// # Errors
 /// - EINVAL: the kernel returned a length other than `T`'s size (the
-///   option has another type).
+///   option has another type), or bytes no `T` stands for (a `timeval` with
+///   negative seconds read as a [`Duration`]).
 /// - ENOPROTOOPT: no such option at that level; ENOTSOCK.
 ///
 #[doc = man_links!("getsockopt", "2")]
@@ -68,14 +78,40 @@ pub fn getsockopt<T: SockOpt>(fd: impl AsFd, level: libc::c_int, name: libc::c_i
     }
     // SAFETY: zero-initialized, then filled by the kernel; every `Raw` type
     // is plain integer data, valid for any bytes.
-    Ok(T::from_raw(unsafe { raw.assume_init() }))
+    T::from_raw(unsafe { raw.assume_init() })
 }
 
-/// `setsockopt(fd, level, name, value)` with a typed value.
+/// `setsockopt(fd, level, name, value)` with a typed value, for an option
+/// this crate has no named helper for.
+///
+/// The value is plain data of the right C type, but the option is any
+/// `(level, name)` the caller picks, and some options read their value as a
+/// structure holding a pointer the kernel follows (`SO_ATTACH_FILTER` reads
+/// a `sock_fprog` and copies the filter it points to; a `Linger` or an
+/// `IpMreq` has the same size on 32-bit targets). Hence `unsafe`; the named
+/// helpers ([`set_reuse_addr`], [`set_linger`], [`set_recv_timeout`],
+/// [`join_multicast_v4`], …) are safe.
+///
+/// ```
+/// use bsd_net::*;
+/// let fd = socket(AddressFamily::INET, SocketType::STREAM, SocketFlags::empty())?;
+/// // SAFETY: SO_KEEPALIVE takes a plain `int`.
+/// unsafe { setsockopt(&fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, true)? };
+/// assert!(keepalive(&fd)?);
+/// # Ok::<(), bsd_errno::Errno>(())
+/// ```
+///
+/// # Safety
+/// The option `(level, name)` must take a value of `T`'s C type that holds
+/// no pointer, address or descriptor number the kernel acts on — an
+/// integer, a flag, an address, a plain structure. An option whose value
+/// the kernel dereferences must go through a caller-built value with
+/// [`setsockopt_raw`], whose pointers the caller vouches for.
 ///
 /// # Errors
-/// EINVAL for a value the option rejects (or one of the wrong size);
-/// ENOPROTOOPT for an option the level does not have; ENOTSOCK.
+/// - EOVERFLOW: a [`Duration`] whose seconds do not fit `time_t`.
+/// - EINVAL for a value the option rejects (or one of the wrong size);
+///   ENOPROTOOPT for an option the level does not have; ENOTSOCK.
 ///
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "SetsockoptByte")]
@@ -86,9 +122,16 @@ pub fn getsockopt<T: SockOpt>(fd: impl AsFd, level: libc::c_int, name: libc::c_i
 #[doc(alias = "SetsockoptICMPv6Filter")]
 #[doc(alias = "SetsockoptLinger")]
 #[doc(alias = "SetsockoptTimeval")]
-pub fn setsockopt<T: SockOpt>(fd: impl AsFd, level: libc::c_int, name: libc::c_int, value: T) -> Result<()> {
-    let raw = value.to_raw();
-    // SAFETY: `raw` is readable for its size and holds no pointers.
+pub unsafe fn setsockopt<T: SockOpt>(fd: impl AsFd, level: libc::c_int, name: libc::c_int, value: T) -> Result<()> {
+    set(fd, level, name, value)
+}
+
+/// The safe core of [`setsockopt`], for the named helpers of this module:
+/// each passes an option whose value is plain data of `T`'s type.
+fn set<T: SockOpt>(fd: impl AsFd, level: libc::c_int, name: libc::c_int, value: T) -> Result<()> {
+    let raw = value.to_raw()?;
+    // SAFETY: `raw` is readable for its size; every caller in this module
+    // passes an option whose value holds no pointer the kernel follows.
     unsafe {
         sys::setsockopt(
             fd.as_fd(),
@@ -144,12 +187,12 @@ macro_rules! plain {
         impl sealed::Sealed for $t {
             type Raw = $t;
             #[inline]
-            fn to_raw(&self) -> $t {
-                *self
+            fn to_raw(&self) -> Result<$t> {
+                Ok(*self)
             }
             #[inline]
-            fn from_raw(raw: $t) -> $t {
-                raw
+            fn from_raw(raw: $t) -> Result<$t> {
+                Ok(raw)
             }
         }
         impl SockOpt for $t {}
@@ -161,12 +204,12 @@ plain!(i32);
 impl sealed::Sealed for bool {
     type Raw = libc::c_int;
     #[inline]
-    fn to_raw(&self) -> libc::c_int {
-        libc::c_int::from(*self)
+    fn to_raw(&self) -> Result<libc::c_int> {
+        Ok(libc::c_int::from(*self))
     }
     #[inline]
-    fn from_raw(raw: libc::c_int) -> bool {
-        raw != 0
+    fn from_raw(raw: libc::c_int) -> Result<bool> {
+        Ok(raw != 0)
     }
 }
 impl SockOpt for bool {}
@@ -196,12 +239,12 @@ fn in6_addr(a: Ipv6Addr) -> libc::in6_addr {
 impl sealed::Sealed for Ipv4Addr {
     type Raw = libc::in_addr;
     #[inline]
-    fn to_raw(&self) -> libc::in_addr {
-        in_addr(*self)
+    fn to_raw(&self) -> Result<libc::in_addr> {
+        Ok(in_addr(*self))
     }
     #[inline]
-    fn from_raw(raw: libc::in_addr) -> Ipv4Addr {
-        ipv4(raw)
+    fn from_raw(raw: libc::in_addr) -> Result<Ipv4Addr> {
+        Ok(ipv4(raw))
     }
 }
 impl SockOpt for Ipv4Addr {}
@@ -222,17 +265,17 @@ pub struct IpMreq {
 
 impl sealed::Sealed for IpMreq {
     type Raw = libc::ip_mreq;
-    fn to_raw(&self) -> libc::ip_mreq {
-        libc::ip_mreq {
+    fn to_raw(&self) -> Result<libc::ip_mreq> {
+        Ok(libc::ip_mreq {
             imr_multiaddr: in_addr(self.multiaddr),
             imr_interface: in_addr(self.interface),
-        }
+        })
     }
-    fn from_raw(raw: libc::ip_mreq) -> IpMreq {
-        IpMreq {
+    fn from_raw(raw: libc::ip_mreq) -> Result<IpMreq> {
+        Ok(IpMreq {
             multiaddr: ipv4(raw.imr_multiaddr),
             interface: ipv4(raw.imr_interface),
-        }
+        })
     }
 }
 impl SockOpt for IpMreq {}
@@ -253,19 +296,19 @@ pub struct Ipv6Mreq {
 
 impl sealed::Sealed for Ipv6Mreq {
     type Raw = libc::ipv6_mreq;
-    fn to_raw(&self) -> libc::ipv6_mreq {
-        libc::ipv6_mreq {
+    fn to_raw(&self) -> Result<libc::ipv6_mreq> {
+        Ok(libc::ipv6_mreq {
             ipv6mr_multiaddr: in6_addr(self.multiaddr),
             ipv6mr_interface: self.interface as _,
-        }
+        })
     }
     // `ipv6mr_interface` is `unsigned int`, but `int` on Android.
     #[allow(clippy::unnecessary_cast)]
-    fn from_raw(raw: libc::ipv6_mreq) -> Ipv6Mreq {
-        Ipv6Mreq {
+    fn from_raw(raw: libc::ipv6_mreq) -> Result<Ipv6Mreq> {
+        Ok(Ipv6Mreq {
             multiaddr: Ipv6Addr::from(raw.ipv6mr_multiaddr.s6_addr),
             interface: raw.ipv6mr_interface as u32,
-        }
+        })
     }
 }
 impl SockOpt for Ipv6Mreq {}
@@ -295,7 +338,7 @@ pub struct Ipv6MtuInfo {
 
 impl sealed::Sealed for Ipv6MtuInfo {
     type Raw = ip6_mtuinfo;
-    fn to_raw(&self) -> ip6_mtuinfo {
+    fn to_raw(&self) -> Result<ip6_mtuinfo> {
         // SAFETY: sockaddr_in6 is plain integer data; all zeros is valid.
         let mut sa: libc::sockaddr_in6 = unsafe { core::mem::zeroed() };
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -307,14 +350,14 @@ impl sealed::Sealed for Ipv6MtuInfo {
         sa.sin6_flowinfo = self.addr.flowinfo;
         sa.sin6_addr = in6_addr(self.addr.addr);
         sa.sin6_scope_id = self.addr.scope_id;
-        ip6_mtuinfo {
+        Ok(ip6_mtuinfo {
             ip6m_addr: sa,
             ip6m_mtu: self.mtu,
-        }
+        })
     }
-    fn from_raw(raw: ip6_mtuinfo) -> Ipv6MtuInfo {
+    fn from_raw(raw: ip6_mtuinfo) -> Result<Ipv6MtuInfo> {
         let sa = raw.ip6m_addr;
-        Ipv6MtuInfo {
+        Ok(Ipv6MtuInfo {
             addr: crate::SockaddrInet6 {
                 port: u16::from_be(sa.sin6_port),
                 addr: Ipv6Addr::from(sa.sin6_addr.s6_addr),
@@ -322,7 +365,7 @@ impl sealed::Sealed for Ipv6MtuInfo {
                 scope_id: sa.sin6_scope_id,
             },
             mtu: raw.ip6m_mtu,
-        }
+        })
     }
 }
 impl SockOpt for Ipv6MtuInfo {}
@@ -429,11 +472,11 @@ impl Icmp6Filter {
 
 impl sealed::Sealed for Icmp6Filter {
     type Raw = [u32; 8];
-    fn to_raw(&self) -> [u32; 8] {
-        self.words
+    fn to_raw(&self) -> Result<[u32; 8]> {
+        Ok(self.words)
     }
-    fn from_raw(raw: [u32; 8]) -> Icmp6Filter {
-        Icmp6Filter { words: raw }
+    fn from_raw(raw: [u32; 8]) -> Result<Icmp6Filter> {
+        Ok(Icmp6Filter { words: raw })
     }
 }
 impl SockOpt for Icmp6Filter {}
@@ -452,43 +495,64 @@ pub struct Linger {
 
 impl sealed::Sealed for Linger {
     type Raw = libc::linger;
-    fn to_raw(&self) -> libc::linger {
-        libc::linger {
+    fn to_raw(&self) -> Result<libc::linger> {
+        Ok(libc::linger {
             l_onoff: self.enabled.into(),
             l_linger: self.linger,
-        }
+        })
     }
-    fn from_raw(raw: libc::linger) -> Linger {
-        Linger {
+    fn from_raw(raw: libc::linger) -> Result<Linger> {
+        Ok(Linger {
             enabled: raw.l_onoff != 0,
             linger: raw.l_linger,
-        }
+        })
     }
 }
 impl SockOpt for Linger {}
 
 /// `struct timeval`. Microseconds are rounded up, so a non-zero duration
-/// never becomes 0 (which means "no timeout"); seconds saturate.
+/// never becomes 0 (which means "no timeout"). Seconds that do not fit
+/// `time_t` (beyond `i64::MAX`, or `i32::MAX` where `time_t` is 32 bits)
+/// are EOVERFLOW, never a wrapped or truncated value.
+// `time_t` and `suseconds_t` are `i64` on some targets and `i32` on others.
+#[allow(clippy::useless_conversion, clippy::unnecessary_fallible_conversions)]
 impl sealed::Sealed for Duration {
     type Raw = libc::timeval;
-    fn to_raw(&self) -> libc::timeval {
-        let mut sec = self.as_secs();
-        let mut usec = self.subsec_nanos().div_ceil(1000);
-        if usec == 1_000_000 {
-            sec = sec.saturating_add(1);
-            usec = 0;
-        }
+    fn to_raw(&self) -> Result<libc::timeval> {
+        let (sec, usec) = timeval_parts(*self).ok_or(Errno::EOVERFLOW)?;
         // SAFETY: timeval is plain integer data (some platforms pad it).
         let mut tv: libc::timeval = unsafe { core::mem::zeroed() };
-        tv.tv_sec = libc::time_t::try_from(sec).unwrap_or(libc::time_t::MAX);
-        tv.tv_usec = usec as libc::suseconds_t;
-        tv
+        tv.tv_sec = libc::time_t::try_from(sec).map_err(|_| Errno::EOVERFLOW)?;
+        tv.tv_usec = libc::suseconds_t::try_from(usec).map_err(|_| Errno::EOVERFLOW)?;
+        Ok(tv)
     }
-    fn from_raw(raw: libc::timeval) -> Duration {
-        let sec = u64::try_from(raw.tv_sec).unwrap_or(0);
-        let usec = u32::try_from(raw.tv_usec).unwrap_or(0).min(999_999);
-        Duration::new(sec, usec * 1000)
+    fn from_raw(raw: libc::timeval) -> Result<Duration> {
+        duration_from_timeval(i64::from(raw.tv_sec), i64::from(raw.tv_usec))
     }
+}
+
+/// The whole seconds and microseconds (rounded up) of `d`; `None` when the
+/// rounding carries past `u64::MAX` seconds.
+#[inline]
+fn timeval_parts(d: Duration) -> Option<(u64, u32)> {
+    let usec = d.subsec_nanos().div_ceil(1000);
+    if usec == 1_000_000 {
+        Some((d.as_secs().checked_add(1)?, 0))
+    } else {
+        Some((d.as_secs(), usec))
+    }
+}
+
+/// A `timeval` the kernel returned as a [`Duration`]: EINVAL for negative
+/// seconds or microseconds outside `0..1_000_000` (not a duration).
+#[inline]
+fn duration_from_timeval(sec: i64, usec: i64) -> Result<Duration> {
+    let sec = u64::try_from(sec).map_err(|_| Errno::EINVAL)?;
+    let usec = u32::try_from(usec)
+        .ok()
+        .filter(|u| *u < 1_000_000)
+        .ok_or(Errno::EINVAL)?;
+    Ok(Duration::new(sec, usec * 1000))
 }
 impl SockOpt for Duration {}
 
@@ -497,7 +561,7 @@ impl SockOpt for Duration {}
 macro_rules! bool_opt {
     ($(#[doc = $doc:literal])* $(#[cfg($c:meta)])? $get:ident, $set:ident, $level:expr, $name:expr, $cname:literal) => {
         $(#[doc = $doc])*
-        $(#[cfg($c)])?
+        $(#[cfg($c)] #[cfg_attr(docsrs, doc(cfg($c)))])?
         #[doc = ""]
         #[doc = "# Errors"]
         #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; ENOTSOCK."]
@@ -516,10 +580,10 @@ macro_rules! bool_opt {
         #[doc = ""]
         #[doc = man_links!("setsockopt", "2")]
         #[doc(alias = $cname)]
-        $(#[cfg($c)])?
+        $(#[cfg($c)] #[cfg_attr(docsrs, doc(cfg($c)))])?
         #[inline]
         pub fn $set(fd: impl AsFd, on: bool) -> Result<()> {
-            setsockopt(fd, $level, $name, on)
+            set(fd, $level, $name, on)
         }
     };
 }
@@ -527,7 +591,7 @@ macro_rules! bool_opt {
 macro_rules! int_opt {
     ($(#[doc = $doc:literal])* $(#[cfg($c:meta)])? $get:ident, $set:ident, $level:expr, $name:expr, $cname:literal) => {
         $(#[doc = $doc])*
-        $(#[cfg($c)])?
+        $(#[cfg($c)] #[cfg_attr(docsrs, doc(cfg($c)))])?
         #[doc = ""]
         #[doc = "# Errors"]
         #[doc = "ENOPROTOOPT where the socket's protocol lacks the option; ENOTSOCK."]
@@ -547,11 +611,11 @@ macro_rules! int_opt {
         #[doc = ""]
         #[doc = man_links!("setsockopt", "2")]
         #[doc(alias = $cname)]
-        $(#[cfg($c)])?
+        $(#[cfg($c)] #[cfg_attr(docsrs, doc(cfg($c)))])?
         #[inline]
         pub fn $set(fd: impl AsFd, value: u32) -> Result<()> {
             let v = i32::try_from(value).map_err(|_| Errno::EINVAL)?;
-            setsockopt(fd, $level, $name, v)
+            set(fd, $level, $name, v)
         }
     };
 }
@@ -669,7 +733,7 @@ pub fn recv_buffer_size(fd: impl AsFd) -> Result<usize> {
 #[inline]
 pub fn set_recv_buffer_size(fd: impl AsFd, size: usize) -> Result<()> {
     let v = i32::try_from(size).map_err(|_| Errno::EINVAL)?;
-    setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUF, v)
+    set(fd, libc::SOL_SOCKET, libc::SO_RCVBUF, v)
 }
 
 /// `SO_SNDBUF`: the send buffer size in bytes.
@@ -695,7 +759,7 @@ pub fn send_buffer_size(fd: impl AsFd) -> Result<usize> {
 #[inline]
 pub fn set_send_buffer_size(fd: impl AsFd, size: usize) -> Result<()> {
     let v = i32::try_from(size).map_err(|_| Errno::EINVAL)?;
-    setsockopt(fd, libc::SOL_SOCKET, libc::SO_SNDBUF, v)
+    set(fd, libc::SOL_SOCKET, libc::SO_SNDBUF, v)
 }
 
 fn get_timeout(fd: impl AsFd, name: libc::c_int) -> Result<Option<Duration>> {
@@ -709,7 +773,7 @@ fn set_timeout(fd: impl AsFd, name: libc::c_int, timeout: Option<Duration>) -> R
         Some(d) => d,
         None => Duration::ZERO,
     };
-    setsockopt(fd, libc::SOL_SOCKET, name, d)
+    set(fd, libc::SOL_SOCKET, name, d)
 }
 
 /// `SO_RCVTIMEO`: how long a blocking receive waits before EAGAIN (`None`:
@@ -727,9 +791,24 @@ pub fn recv_timeout(fd: impl AsFd) -> Result<Option<Duration>> {
 
 /// Sets `SO_RCVTIMEO` (`None`: wait forever). Microseconds round up.
 ///
+/// ```
+/// use bsd_net::*;
+/// use std::time::Duration;
+/// let fd = socket(AddressFamily::INET, SocketType::DGRAM, SocketFlags::empty())?;
+/// set_recv_timeout(&fd, Some(Duration::from_millis(1500)))?;
+/// assert_eq!(recv_timeout(&fd)?, Some(Duration::from_millis(1500)));
+/// // Too long for a `timeval`: an error, not a wrapped value.
+/// assert_eq!(set_recv_timeout(&fd, Some(Duration::MAX)), Err(Errno::EOVERFLOW));
+/// # Ok::<(), Errno>(())
+/// ```
+///
 /// # Errors
-/// EINVAL for `Some(Duration::ZERO)` (which the kernel would read as
-/// "forever"); on the BSDs EDOM for a timeout too long (Linux clamps).
+/// - EINVAL for `Some(Duration::ZERO)` (which the kernel would read as
+///   "forever").
+/// - EOVERFLOW for seconds that do not fit `time_t` (over `i64::MAX`, or
+///   `i32::MAX` on targets with a 32-bit `time_t`).
+/// - On the BSDs EDOM for a timeout too long for the kernel's clock (Linux
+///   turns it into "forever": [`recv_timeout`] then reads `None`).
 ///
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "SO_RCVTIMEO")]
@@ -791,8 +870,19 @@ pub fn linger(fd: impl AsFd) -> Result<Option<Duration>> {
 /// Sets how long `close` lingers (whole seconds, rounded up; `None`: it
 /// does not).
 ///
+/// ```
+/// use bsd_net::*;
+/// use std::time::Duration;
+/// let fd = socket(AddressFamily::INET, SocketType::STREAM, SocketFlags::empty())?;
+/// set_linger(&fd, Some(Duration::from_millis(2500)))?;
+/// assert_eq!(linger(&fd)?, Some(Duration::from_secs(3)));
+/// // Never wrapped into a short linger:
+/// assert_eq!(set_linger(&fd, Some(Duration::MAX)), Err(Errno::EINVAL));
+/// # Ok::<(), Errno>(())
+/// ```
+///
 /// # Errors
-/// EINVAL for more than `i32::MAX` seconds.
+/// EINVAL for more than `i32::MAX` seconds (after rounding up).
 ///
 /// # Platforms
 /// As [`linger`].
@@ -807,14 +897,14 @@ pub fn set_linger(fd: impl AsFd, linger: Option<Duration>) -> Result<()> {
             linger: 0,
         },
         Some(d) => {
-            let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+            let secs = d.as_secs().checked_add(u64::from(d.subsec_nanos() > 0));
             Linger {
                 enabled: true,
-                linger: i32::try_from(secs).map_err(|_| Errno::EINVAL)?,
+                linger: secs.and_then(|s| i32::try_from(s).ok()).ok_or(Errno::EINVAL)?,
             }
         }
     };
-    setsockopt(fd, libc::SOL_SOCKET, LINGER_SECONDS, l)
+    set(fd, libc::SOL_SOCKET, LINGER_SECONDS, l)
 }
 
 /// `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`: `int` on Linux, `u_char` on the
@@ -845,7 +935,7 @@ pub fn multicast_ttl_v4(fd: impl AsFd) -> Result<u32> {
 #[doc(alias = "IP_MULTICAST_TTL")]
 pub fn set_multicast_ttl_v4(fd: impl AsFd, ttl: u32) -> Result<()> {
     let v = u8::try_from(ttl).map_err(|_| Errno::EINVAL)?;
-    setsockopt(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, McastByte::from(v))
+    set(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, McastByte::from(v))
 }
 
 /// `IP_MULTICAST_LOOP`: whether multicast sent is looped back locally.
@@ -867,7 +957,7 @@ pub fn multicast_loop_v4(fd: impl AsFd) -> Result<bool> {
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "IP_MULTICAST_LOOP")]
 pub fn set_multicast_loop_v4(fd: impl AsFd, on: bool) -> Result<()> {
-    setsockopt(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, McastByte::from(on))
+    set(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, McastByte::from(on))
 }
 
 /// `IP_MULTICAST_IF`: the local address multicast is sent from.
@@ -889,7 +979,7 @@ pub fn multicast_if_v4(fd: impl AsFd) -> Result<Ipv4Addr> {
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "IP_MULTICAST_IF")]
 pub fn set_multicast_if_v4(fd: impl AsFd, addr: Ipv4Addr) -> Result<()> {
-    setsockopt(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, addr)
+    set(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, addr)
 }
 
 /// `IP_ADD_MEMBERSHIP`: joins an IPv4 multicast group.
@@ -901,7 +991,7 @@ pub fn set_multicast_if_v4(fd: impl AsFd, addr: Ipv4Addr) -> Result<()> {
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "IP_ADD_MEMBERSHIP")]
 pub fn join_multicast_v4(fd: impl AsFd, mreq: &IpMreq) -> Result<()> {
-    setsockopt(fd, libc::IPPROTO_IP, libc::IP_ADD_MEMBERSHIP, *mreq)
+    set(fd, libc::IPPROTO_IP, libc::IP_ADD_MEMBERSHIP, *mreq)
 }
 
 /// `IP_DROP_MEMBERSHIP`: leaves an IPv4 multicast group.
@@ -912,7 +1002,7 @@ pub fn join_multicast_v4(fd: impl AsFd, mreq: &IpMreq) -> Result<()> {
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "IP_DROP_MEMBERSHIP")]
 pub fn leave_multicast_v4(fd: impl AsFd, mreq: &IpMreq) -> Result<()> {
-    setsockopt(fd, libc::IPPROTO_IP, libc::IP_DROP_MEMBERSHIP, *mreq)
+    set(fd, libc::IPPROTO_IP, libc::IP_DROP_MEMBERSHIP, *mreq)
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -935,7 +1025,7 @@ const IPV6_LEAVE: libc::c_int = libc::IPV6_LEAVE_GROUP;
 #[doc(alias = "IPV6_JOIN_GROUP")]
 #[doc(alias = "IPV6_ADD_MEMBERSHIP")]
 pub fn join_multicast_v6(fd: impl AsFd, mreq: &Ipv6Mreq) -> Result<()> {
-    setsockopt(fd, libc::IPPROTO_IPV6, IPV6_JOIN, *mreq)
+    set(fd, libc::IPPROTO_IPV6, IPV6_JOIN, *mreq)
 }
 
 /// `IPV6_LEAVE_GROUP` (`IPV6_DROP_MEMBERSHIP` on Linux): leaves an IPv6
@@ -948,7 +1038,7 @@ pub fn join_multicast_v6(fd: impl AsFd, mreq: &Ipv6Mreq) -> Result<()> {
 #[doc(alias = "IPV6_LEAVE_GROUP")]
 #[doc(alias = "IPV6_DROP_MEMBERSHIP")]
 pub fn leave_multicast_v6(fd: impl AsFd, mreq: &Ipv6Mreq) -> Result<()> {
-    setsockopt(fd, libc::IPPROTO_IPV6, IPV6_LEAVE, *mreq)
+    set(fd, libc::IPPROTO_IPV6, IPV6_LEAVE, *mreq)
 }
 
 /// `IPV6_PATHMTU` (not bound by `libc` on the BSDs: 44 there, 61 on Linux).
@@ -996,7 +1086,7 @@ pub fn icmp6_filter(fd: impl AsFd) -> Result<Icmp6Filter> {
 #[doc(alias = "ICMP6_FILTER")]
 #[doc(alias = "SetsockoptICMPv6Filter")]
 pub fn set_icmp6_filter(fd: impl AsFd, filter: &Icmp6Filter) -> Result<()> {
-    setsockopt(fd, libc::IPPROTO_ICMPV6, ICMP6_FILTER, *filter)
+    set(fd, libc::IPPROTO_ICMPV6, ICMP6_FILTER, *filter)
 }
 
 /// The option that makes UDP/IPv4 receives report their destination:
@@ -1037,18 +1127,27 @@ pub fn recv_packet_info_v4(fd: impl AsFd) -> Result<bool> {
 #[doc(alias = "IP_PKTINFO")]
 #[doc(alias = "IP_RECVDSTADDR")]
 pub fn set_recv_packet_info_v4(fd: impl AsFd, on: bool) -> Result<()> {
-    setsockopt(fd, libc::IPPROTO_IP, RECV_DST_V4, on)
+    set(fd, libc::IPPROTO_IP, RECV_DST_V4, on)
 }
 
-/// Whether every message received on a unix socket carries the sender's
+/// Whether messages received on a unix socket carry the sender's
 /// credentials ([`ControlMessage::Credentials`](crate::ControlMessage::Credentials)).
 ///
 /// # Platforms
-/// Linux `SO_PASSCRED` (`SCM_CREDENTIALS`; the sender may attach its own
-/// with [`CmsgBuf::push_credentials`](crate::CmsgBuf::push_credentials),
-/// otherwise the kernel attaches them), FreeBSD `LOCAL_CREDS_PERSISTENT`
-/// (`SCM_CREDS2`), NetBSD `LOCAL_CREDS` (`SCM_CREDS`). Not on DragonFly,
-/// OpenBSD or Apple: use [`peer_credentials`].
+/// - Linux `SO_PASSCRED` (`SCM_CREDENTIALS`; the sender may attach its own
+///   with [`CmsgBuf::push_credentials`](crate::CmsgBuf::push_credentials),
+///   otherwise the kernel attaches them): every message.
+/// - FreeBSD `LOCAL_CREDS_PERSISTENT` (`SCM_CREDS2`): every message.
+/// - NetBSD `LOCAL_CREDS` (`SCM_CREDS`, a `sockcred`): every datagram, but
+///   on stream and seqpacket sockets **only the first message sent after
+///   the option is set**. NetBSD has no persistent variant: its kernel
+///   clears the request as it attaches the credentials to a stream or
+///   seqpacket send (`sys/kern/uipc_usrreq.c`, `unp_usrreq`, `PRU_SEND`:
+///   "passed only once on SOCK_STREAM and SOCK_SEQPACKET"), while the
+///   datagram path (`unp_output`) attaches them for as long as the option
+///   is on. Set it again to get the credentials of a later message, or use
+///   [`peer_credentials`] for those of the connecting process.
+/// - Not on DragonFly, OpenBSD or Apple: use [`peer_credentials`].
 ///
 /// # Errors
 /// ENOPROTOOPT/EINVAL on a socket that is not a unix socket.
@@ -1056,12 +1155,22 @@ pub fn set_recv_packet_info_v4(fd: impl AsFd, on: bool) -> Result<()> {
 #[doc = man_links!("setsockopt", "2")]
 #[doc(alias = "SO_PASSCRED")]
 #[doc(alias = "LOCAL_CREDS")]
+#[doc(alias = "LOCAL_CREDS_PERSISTENT")]
 #[cfg(any(
     target_os = "linux",
     target_os = "android",
     target_os = "freebsd",
     target_os = "netbsd"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd"
+    )))
+)]
 #[inline]
 pub fn set_pass_credentials(fd: impl AsFd, on: bool) -> Result<()> {
     sys::set_pass_credentials(fd.as_fd(), on)
@@ -1114,6 +1223,8 @@ pub fn peer_credentials(fd: impl AsFd) -> Result<PeerCred> {
 }
 
 #[cfg(test)]
+// `time_t` is `i64` on some targets and `i32` on others.
+#[allow(clippy::useless_conversion)]
 mod tests {
     use super::*;
 
@@ -1137,12 +1248,66 @@ mod tests {
     #[test]
     fn timeval_rounding() {
         use sealed::Sealed;
-        let tv = Duration::from_nanos(1).to_raw();
+        let tv = Duration::from_nanos(1).to_raw().unwrap();
         assert_eq!((tv.tv_sec, tv.tv_usec), (0, 1));
-        let tv = Duration::new(1, 999_999_999).to_raw();
+        let tv = Duration::new(1, 999_999_999).to_raw().unwrap();
         assert_eq!((tv.tv_sec, tv.tv_usec), (2, 0));
-        let tv = Duration::new(u64::MAX, 0).to_raw();
-        assert_eq!(tv.tv_sec, libc::time_t::MAX);
-        assert_eq!(Duration::from_raw(tv).as_secs(), libc::time_t::MAX as u64);
+        let tv = Duration::new(3, 1_500).to_raw().unwrap();
+        assert_eq!((tv.tv_sec, tv.tv_usec), (3, 2));
+        assert_eq!(Duration::from_raw(tv), Ok(Duration::new(3, 2_000)));
+    }
+
+    #[test]
+    fn timeval_extremes_are_errors_not_wrapped() {
+        use sealed::Sealed;
+        // Beyond any time_t, and the round-up carrying past u64::MAX.
+        for d in [Duration::MAX, Duration::from_secs(u64::MAX), Duration::new(u64::MAX, 1)] {
+            assert_eq!(d.to_raw().map(|_| ()), Err(Errno::EOVERFLOW), "{d:?}");
+        }
+        assert_eq!(timeval_parts(Duration::MAX), None);
+        assert_eq!(timeval_parts(Duration::new(u64::MAX, 999_999)), Some((u64::MAX, 1000)));
+        // i64::MAX seconds: exactly a 64-bit time_t's maximum; EOVERFLOW
+        // where time_t is 32 bits.
+        let d = Duration::from_secs(i64::MAX as u64);
+        match size_of::<libc::time_t>() {
+            8 => assert_eq!(d.to_raw().map(|tv| i64::from(tv.tv_sec)), Ok(i64::MAX)),
+            _ => assert_eq!(d.to_raw().map(|_| ()), Err(Errno::EOVERFLOW)),
+        }
+        let d = Duration::from_secs(i64::MAX as u64 + 1);
+        assert_eq!(d.to_raw().map(|_| ()), Err(Errno::EOVERFLOW));
+        let d = Duration::from_secs(i32::MAX as u64);
+        assert_eq!(d.to_raw().map(|tv| i64::from(tv.tv_sec)), Ok(i64::from(i32::MAX)));
+        // Fits as (i32::MAX, 1 µs); the round-up of 999 999 999 ns carries
+        // into a second past a 32-bit time_t.
+        assert_eq!(
+            Duration::new(i32::MAX as u64, 1)
+                .to_raw()
+                .map(|tv| (i64::from(tv.tv_sec), i64::from(tv.tv_usec))),
+            Ok((i64::from(i32::MAX), 1))
+        );
+        let d = Duration::new(i32::MAX as u64, 999_999_999);
+        match size_of::<libc::time_t>() {
+            8 => assert!(d.to_raw().is_ok()),
+            _ => assert_eq!(d.to_raw().map(|_| ()), Err(Errno::EOVERFLOW)),
+        }
+    }
+
+    #[test]
+    fn timeval_from_the_kernel_checked() {
+        assert_eq!(
+            duration_from_timeval(i64::MAX, 999_999),
+            Ok(Duration::new(i64::MAX as u64, 999_999_000))
+        );
+        assert_eq!(duration_from_timeval(0, 0), Ok(Duration::ZERO));
+        for (sec, usec) in [
+            (i64::MIN, 0),
+            (-1, 0),
+            (0, -1),
+            (0, 1_000_000),
+            (0, i64::MAX),
+            (0, i64::MIN),
+        ] {
+            assert_eq!(duration_from_timeval(sec, usec), Err(Errno::EINVAL), "{sec} {usec}");
+        }
     }
 }

@@ -50,7 +50,8 @@ fn bool_options_round_trip() {
 #[test]
 fn typed_generic_round_trips_and_wrong_lengths() {
     let s = tcp();
-    setsockopt(&s, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1i32).unwrap();
+    // SAFETY: SO_KEEPALIVE takes a plain int.
+    unsafe { setsockopt(&s, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1i32).unwrap() };
     assert_eq!(getsockopt::<i32>(&s, libc::SOL_SOCKET, libc::SO_KEEPALIVE).unwrap(), 1);
     assert!(getsockopt::<bool>(&s, libc::SOL_SOCKET, libc::SO_KEEPALIVE).unwrap());
     // A struct asked of an int option: the kernel returns 4 bytes, not 8.
@@ -72,16 +73,19 @@ fn typed_generic_round_trips_and_wrong_lengths() {
         Errno::ENOPROTOOPT
     );
     // Linger as a struct.
-    setsockopt(
-        &s,
-        libc::SOL_SOCKET,
-        libc::SO_LINGER,
-        Linger {
-            enabled: true,
-            linger: 3,
-        },
-    )
-    .unwrap();
+    // SAFETY: SO_LINGER takes a `struct linger` of two ints.
+    unsafe {
+        setsockopt(
+            &s,
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            Linger {
+                enabled: true,
+                linger: 3,
+            },
+        )
+        .unwrap()
+    };
     assert_eq!(
         getsockopt::<Linger>(&s, libc::SOL_SOCKET, libc::SO_LINGER).unwrap(),
         Linger {
@@ -91,7 +95,8 @@ fn typed_generic_round_trips_and_wrong_lengths() {
     );
     // u8: IP_MULTICAST_TTL accepts and returns a byte on Linux.
     let u = udp4();
-    setsockopt(&u, libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, 9u8).unwrap();
+    // SAFETY: IP_MULTICAST_TTL takes a plain byte.
+    unsafe { setsockopt(&u, libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, 9u8).unwrap() };
     assert_eq!(multicast_ttl_v4(&u).unwrap(), 9);
     // Ipv4Addr: IP_MULTICAST_IF.
     set_multicast_if_v4(&u, Ipv4Addr::LOCALHOST).unwrap();
@@ -167,6 +172,88 @@ fn timeouts_and_linger() {
         set_linger(&s, Some(Duration::from_secs(1 << 40))).unwrap_err(),
         Errno::EINVAL
     );
+}
+
+/// Durations at the edges of every integer type on the way: each is an
+/// error or a value the kernel was really given, never a wrapped one.
+#[test]
+fn extreme_times_and_sizes() {
+    let u = udp4();
+    let s = tcp();
+    // Seconds that fit no `time_t` (u64::MAX, Duration::MAX), and the
+    // microsecond round-up that would carry past u64::MAX: EOVERFLOW, and
+    // the timeout is left as it was.
+    set_recv_timeout(&u, Some(Duration::from_secs(7))).unwrap();
+    for d in [
+        Duration::MAX,
+        Duration::from_secs(u64::MAX),
+        Duration::new(u64::MAX, 999_999_999),
+        Duration::from_secs(i64::MAX as u64 + 1),
+    ] {
+        assert_eq!(set_recv_timeout(&u, Some(d)).unwrap_err(), Errno::EOVERFLOW, "{d:?}");
+        assert_eq!(set_send_timeout(&u, Some(d)).unwrap_err(), Errno::EOVERFLOW, "{d:?}");
+        // SAFETY: SO_RCVTIMEO takes a plain timeval.
+        let generic = unsafe { setsockopt(&u, libc::SOL_SOCKET, libc::SO_RCVTIMEO, d) };
+        assert_eq!(generic.unwrap_err(), Errno::EOVERFLOW, "{d:?}");
+    }
+    assert_eq!(recv_timeout(&u).unwrap(), Some(Duration::from_secs(7)));
+    // i64::MAX seconds fit a 64-bit time_t: Linux turns it into "forever"
+    // (read back as `None`), a BSD says EDOM. A 32-bit time_t
+    // cannot hold it: EOVERFLOW.
+    let big = Duration::from_secs(i64::MAX as u64);
+    let r = set_recv_timeout(&u, Some(big));
+    if core::mem::size_of::<libc::time_t>() == 4 {
+        assert_eq!(r.unwrap_err(), Errno::EOVERFLOW);
+        assert_eq!(
+            set_recv_timeout(&u, Some(Duration::from_secs(i32::MAX as u64 + 1))).unwrap_err(),
+            Errno::EOVERFLOW
+        );
+        assert_eq!(recv_timeout(&u).unwrap(), Some(Duration::from_secs(7)));
+    } else if cfg!(target_os = "linux") {
+        r.unwrap();
+        assert_eq!(recv_timeout(&u).unwrap(), None);
+    } else {
+        assert_eq!(r.unwrap_err(), Errno::EDOM);
+    }
+    // i32::MAX seconds fit every time_t.
+    let r = set_send_timeout(&u, Some(Duration::from_secs(i32::MAX as u64)));
+    if cfg!(target_os = "linux") {
+        r.unwrap();
+        assert!(send_timeout(&u).unwrap().is_some());
+    }
+
+    // Linger: whole seconds in an int; u64::MAX seconds plus a fraction
+    // must not wrap to a 0-second linger (which would reset the
+    // connection on close).
+    set_linger(&s, Some(Duration::from_secs(5))).unwrap();
+    for d in [
+        Duration::MAX,
+        Duration::from_secs(u64::MAX),
+        Duration::new(u64::MAX, 1),
+        Duration::from_secs(i64::MAX as u64),
+        Duration::from_secs(i32::MAX as u64 + 1),
+        Duration::new(i32::MAX as u64, 1),
+    ] {
+        assert_eq!(set_linger(&s, Some(d)).unwrap_err(), Errno::EINVAL, "{d:?}");
+    }
+    assert_eq!(linger(&s).unwrap(), Some(Duration::from_secs(5)));
+    set_linger(&s, Some(Duration::from_secs(i32::MAX as u64))).unwrap();
+    assert!(linger(&s).unwrap().is_some());
+    set_linger(&s, Some(Duration::ZERO)).unwrap();
+    assert_eq!(linger(&s).unwrap(), Some(Duration::ZERO));
+
+    // Sizes and counts: past the C int, EINVAL, never truncated.
+    for size in [usize::MAX, i32::MAX as usize + 1, u32::MAX as usize] {
+        assert_eq!(set_recv_buffer_size(&u, size).unwrap_err(), Errno::EINVAL);
+        assert_eq!(set_send_buffer_size(&u, size).unwrap_err(), Errno::EINVAL);
+    }
+    for v in [u32::MAX, i32::MAX as u32 + 1] {
+        assert_eq!(set_ttl(&u, v).unwrap_err(), Errno::EINVAL);
+        assert_eq!(set_multicast_ttl_v4(&u, v).unwrap_err(), Errno::EINVAL);
+    }
+    let u6 = udp6();
+    assert_eq!(set_unicast_hops_v6(&u6, u32::MAX).unwrap_err(), Errno::EINVAL);
+    assert_eq!(set_multicast_hops_v6(&u6, u32::MAX).unwrap_err(), Errno::EINVAL);
 }
 
 #[test]

@@ -537,6 +537,7 @@ impl SockaddrUnix {
     /// # Errors
     /// EINVAL: a name longer than 107 bytes.
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     pub fn new_abstract(name: &[u8]) -> Result<Self> {
         if name.len() >= UNIX_PATH_MAX {
             return Err(Errno::EINVAL);
@@ -872,6 +873,21 @@ impl SockaddrStorage {
         unsafe { core::ptr::copy_nonoverlapping(ptr.cast::<u8>(), s.buf.as_mut_ptr().cast::<u8>(), len as usize) };
         s.len = len;
         Ok(s)
+    }
+
+    /// What a call that returns an address leaves: the kernel wrote
+    /// `bytes` (at most 128 of them; the rest zero) and reported
+    /// `reported_len`, clamped to the capacity as [`set_len`](Self::set_len)
+    /// does. For the fuzz targets.
+    pub(crate) fn kernel_filled(bytes: &[u8], reported_len: libc::socklen_t) -> Self {
+        let mut s = Self::uninit();
+        let n = bytes.len().min(STORAGE_LEN);
+        for (i, b) in s.bytes_mut().iter_mut().enumerate() {
+            b.write(if i < n { bytes.get(i).copied().unwrap_or(0) } else { 0 });
+        }
+        // SAFETY: all STORAGE_LEN bytes were written just above.
+        unsafe { s.set_len(reported_len) };
+        s
     }
 
     /// A pointer to the address, for a raw call.

@@ -55,10 +55,14 @@ pub const fn cmsg_len(payload_len: usize) -> usize {
 
 /// The control-buffer space of an `SCM_RIGHTS` message carrying `fds`
 /// descriptors.
+///
+/// Like [`cmsg_space`] and [`cmsg_len`], it saturates at `usize::MAX` for
+/// counts no buffer could hold, rather than wrapping to a small size;
+/// pushing that many into a [`CmsgBuf`] is ENOBUFS.
 #[inline]
 #[must_use]
 pub const fn rights_space(fds: usize) -> usize {
-    cmsg_space(fds * core::mem::size_of::<RawFd>())
+    cmsg_space(fds.saturating_mul(core::mem::size_of::<RawFd>()))
 }
 
 /// The control-buffer space of the largest credentials message this

@@ -204,9 +204,9 @@ fn decode_credentials(format: CredFormat, d: &[u8]) -> Option<UnixCredentials> {
 }
 
 fn decode_timeval(layout: Layout, d: &[u8]) -> Option<Timestamp> {
-    let w = layout.pointer_width();
-    let sec = rd_long(d, 0, w)?;
-    let usec = rd_long(d, w, layout.suseconds_width())?;
+    let t = layout.time_width();
+    let sec = rd_long(d, 0, t)?;
+    let usec = rd_long(d, t, layout.suseconds_width())?;
     if !(0..1_000_000).contains(&usec) {
         return None;
     }
@@ -217,9 +217,9 @@ fn decode_timeval(layout: Layout, d: &[u8]) -> Option<Timestamp> {
 }
 
 fn decode_timespec(layout: Layout, d: &[u8]) -> Option<Timestamp> {
-    let w = layout.pointer_width();
-    let sec = rd_long(d, 0, w)?;
-    let nsec = rd_long(d, w, w)?;
+    let t = layout.time_width();
+    let sec = rd_long(d, 0, t)?;
+    let nsec = rd_long(d, t, layout.pointer_width())?;
     if !(0..1_000_000_000).contains(&nsec) {
         return None;
     }

@@ -116,7 +116,7 @@ pub(crate) fn accept(fd: BorrowedFd<'_>, nonblock: bool, out: &mut SockaddrStora
     let new = unsafe { OwnedFd::from_raw_fd(new) };
     if len == 0 && crate::layout::Layout::NATIVE.accept_may_return_empty_addr() {
         // XNU can hand out a connection aborted before it was accepted with
-        // an address length of 0 (PLATFORMS.md): close it (dropping `new`)
+        // an address length of 0: close it (dropping `new`)
         // and report what it is, for `accept_raw` as for `accept`.
         return Err(Errno::ECONNABORTED);
     }
@@ -225,7 +225,8 @@ pub(crate) fn peer_credentials(fd: BorrowedFd<'_>) -> Result<PeerCred> {
 }
 
 /// FreeBSD `LOCAL_CREDS_PERSISTENT` (`SCM_CREDS2` with every message),
-/// NetBSD `LOCAL_CREDS` (`SCM_CREDS`).
+/// NetBSD `LOCAL_CREDS` (`SCM_CREDS`; on stream and seqpacket sockets
+/// with the first message only).
 #[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
 pub(crate) fn set_pass_credentials(fd: BorrowedFd<'_>, on: bool) -> Result<()> {
     #[cfg(target_os = "freebsd")]
@@ -330,3 +331,34 @@ pub(crate) fn sendmmsg(fd: BorrowedFd<'_>, hdrs: &mut [MmsgHdr], flags: libc::c_
     }
     Ok(hdrs.len())
 }
+
+// Layouts this file relies on, checked for every BSD and Apple target
+// (32-bit and big-endian included).
+#[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd"))]
+const _: () = {
+    // `mmsghdr`: a `msghdr`, then `msg_len` (FreeBSD `ssize_t`, NetBSD and
+    // OpenBSD `unsigned int`).
+    assert!(core::mem::offset_of!(libc::mmsghdr, msg_len) == core::mem::size_of::<libc::msghdr>());
+    // SAFETY: mmsghdr is integers and raw pointers; all zeros is valid.
+    let h: libc::mmsghdr = unsafe { core::mem::zeroed() };
+    let width = core::mem::size_of_val(&h.msg_len);
+    assert!(
+        width
+            == if cfg!(target_os = "freebsd") {
+                core::mem::size_of::<isize>()
+            } else {
+                4
+            }
+    );
+};
+#[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple"))]
+const _: () = {
+    // `xucred`: version, uid, short ngroups, then the groups at 12.
+    assert!(core::mem::offset_of!(libc::xucred, cr_uid) == 4);
+    assert!(core::mem::offset_of!(libc::xucred, cr_ngroups) == 8);
+    assert!(core::mem::offset_of!(libc::xucred, cr_groups) == 12);
+};
+#[cfg(target_os = "netbsd")]
+const _: () = assert!(core::mem::size_of::<libc::unpcbid>() == 12);
+#[cfg(target_os = "openbsd")]
+const _: () = assert!(core::mem::size_of::<libc::sockpeercred>() == 12);

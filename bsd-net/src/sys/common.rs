@@ -253,8 +253,15 @@ pub(crate) fn set_cloexec_raw(fd: RawFd) {
     let _ = set_cloexec(fd);
 }
 
-/// Sets or clears O_NONBLOCK (Apple sets flags after creating sockets).
-#[cfg(target_vendor = "apple")]
+/// Whether O_NONBLOCK is set.
+pub(crate) fn nonblocking(fd: RawFd) -> Result<bool> {
+    // SAFETY: fcntl on a descriptor with integer arguments touches no memory.
+    let flags = check(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+    Ok(flags & libc::O_NONBLOCK != 0)
+}
+
+/// Sets or clears O_NONBLOCK, keeping the other status flags (and making
+/// no second call when the flag is already as asked).
 pub(crate) fn set_nonblocking(fd: RawFd, on: bool) -> Result<()> {
     // SAFETY: fcntl on a descriptor with integer arguments touches no memory.
     let flags = check(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;

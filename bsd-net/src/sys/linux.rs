@@ -129,3 +129,13 @@ pub(crate) fn sendmmsg(fd: BorrowedFd<'_>, hdrs: &mut [MmsgHdr], flags: libc::c_
     let n = check(unsafe { libc::sendmmsg(fd.as_raw_fd(), hdrs.as_mut_ptr(), vlen, (flags | SEND_FLAGS) as _) })?;
     Ok(n as usize)
 }
+
+// Layouts this file relies on, checked on every Linux target (32-bit
+// included): `ucred` is three ints; `mmsghdr` is a `msghdr` followed by
+// an `unsigned int` `msg_len`.
+const _: () = {
+    assert!(core::mem::size_of::<libc::ucred>() == 12);
+    assert!(core::mem::offset_of!(libc::ucred, uid) == 4 && core::mem::offset_of!(libc::ucred, gid) == 8);
+    assert!(core::mem::offset_of!(libc::mmsghdr, msg_len) == core::mem::size_of::<libc::msghdr>());
+    assert!(core::mem::size_of::<libc::c_uint>() == 4);
+};
