@@ -43,7 +43,7 @@ fn every_unit_fires() {
     for ev in wait_all(&kq, Filter::Timer, &ids, SOON) {
         assert_eq!(ev.data(), 1);
     }
-    // The raw unit flags, as the seed's callers pass them.
+    // The raw unit flags, as callers of Go's `syscall.Kevent` pass them.
     #[cfg(any(
         target_os = "freebsd",
         target_os = "netbsd",

@@ -1,6 +1,6 @@
 //! EVFILT_TIMER over one timerfd per knote: CLOCK_MONOTONIC for periods,
-//! CLOCK_REALTIME with TFD_TIMER_ABSTIME for deadlines. Every unit of
-//! KQUEUE.md (FreeBSD's numbers) is accepted; `data` out counts the
+//! CLOCK_REALTIME with TFD_TIMER_ABSTIME for deadlines. Every unit flag
+//! FreeBSD defines (with FreeBSD's numbers) is accepted; `data` out counts the
 //! expirations read from the timerfd since the last delivery.
 
 use super::kevent::EV_ONESHOT;
