@@ -109,8 +109,11 @@ bitflags::bitflags! {
     /// other flags where FreeBSD replaces them.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub struct EvFlags: RawFlags {
-        /// Add the event, or modify it if it exists (re-enabling it unless
-        /// `DISABLE` is also given).
+        /// Add the event, or modify it if it exists. Modifying changes only
+        /// `udata`, `fflags` and `data`: the knote keeps the `ONESHOT`,
+        /// `CLEAR`, `DISPATCH` and `RECEIPT` flags it was added with, and
+        /// stays disabled if it was (only `ENABLE`/`DISABLE` change that),
+        /// as FreeBSD's `kqueue_register` does.
         const ADD = sys::EV_ADD;
         /// Remove the event (`ENOENT` if there is none).
         const DELETE = sys::EV_DELETE;

@@ -110,15 +110,25 @@
 //!   process-wide eventfd (close-on-exec) is created at the first signal
 //!   registration and kept for the life of the process.
 //! - **Cost of `data`.** Counting bytes for `EVFILT_READ`/`EVFILT_WRITE`
-//!   takes one `ioctl` per delivered event, which the kernel does for free
-//!   on a BSD; [`Kqueue::set_exact_data`] turns it off for programs that
-//!   never read `data` of those filters.
+//!   on a pipe or socket takes one `ioctl` (`FIONREAD`/`TIOCOUTQ`), which
+//!   the kernel does for free on a BSD. The emulation makes it only when
+//!   the program reads [`KEvent::data`] of such an event, so the count is
+//!   the one at that moment: read `data` before reading from the
+//!   descriptor or closing it. [`Kqueue::set_exact_data`]`(false)` makes
+//!   `data` 1 ("at least one byte") and free.
 //! - **Data.** `EVFILT_READ` `data` is FIONREAD (for a UDP socket: the
 //!   next datagram's size); a TCP listening socket reports its accept
 //!   queue's length (from `TCP_INFO`), other listening sockets 1 (Linux
 //!   cannot count them); `EVFILT_WRITE` `data` is the pipe size or
-//!   `SO_SNDBUF` minus what is queued. A socket's pending error (`fflags`
-//!   with `EV_EOF`) is read with `SO_ERROR`, which clears it.
+//!   `SO_SNDBUF` minus what is queued. A socket's pending error is never
+//!   read by the queue: Linux cannot read it without clearing it
+//!   (`SO_ERROR` and `recv`, even with `MSG_PEEK`, take it), so `fflags` of
+//!   an `EV_EOF` event is 0 and the error stays for the program's next call
+//!   (`recv` still returns `ECONNRESET`); on the BSDs `fflags` carries it.
+//! - **Fork.** A forked child's inherited queue fails every call with
+//!   `EBADF` and never touches the parent's registrations (a `pthread_atfork`
+//!   handler marks the child; a raw `clone` system call that bypasses the C
+//!   library is not seen).
 //! - **Processes.** `NOTE_EXIT` only (`NOTE_FORK`/`NOTE_EXEC`/`NOTE_TRACK`
 //!   are EINVAL); the status of a process that is not our child is 0.
 //! - **Descriptor reuse.** A READ/WRITE knote whose descriptor was closed
