@@ -24,7 +24,7 @@
 //!   [`group_count`], [`setgroups`] (the empty slice clears), [`ngroups_max`].
 //! - Waiting: [`wait4`] → [`Waited`] (pid, [`WaitStatus`], [`Rusage`]);
 //!   [`waitid`] with a [`WaitId`] → [`ChildInfo`] (from `siginfo`), with
-//!   [`WaitOptions::NOWAIT`] to peek; FreeBSD's `wait6` (both the child's and
+//!   [`WaitOptions::NOWAIT`] to peek; FreeBSD's and NetBSD's `wait6` (both the child's and
 //!   its descendants' usage); Linux's `pidfd_open`.
 //! - [`WaitStatus`]: the raw word with `exited()`, `exit_status()`,
 //!   `signaled()`, `signal()`, `core_dumped()`, `stopped()`,
@@ -40,7 +40,7 @@
 //! - The continued word differs per platform ([`Family`]); the decoding is
 //!   right on each. Go's `syscall` package reads a real `SIGSTOP` stop as
 //!   "continued" on the BSDs; this crate does not.
-//! - `wait6` is FreeBSD only; `pidfd_open` and `WaitId::PidFd` Linux only;
+//! - `wait6` is FreeBSD and NetBSD only; `pidfd_open` and `WaitId::PidFd` Linux only;
 //!   `Who::Thread` Linux, FreeBSD and OpenBSD; `WaitOptions::TRAPPED` the
 //!   BSDs; `trap_cause` (ptrace events) Linux only.
 //! - On FreeBSD before 15.0, DragonFly and Apple, element 0 of the group
@@ -51,6 +51,7 @@
 //! EINTR is returned, never retried behind the caller's back; wrap a call in
 //! [`bsd_errno::retry_on_eintr`] to restart it.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The `# References` list of a man page on every platform, or on one.
 macro_rules! man_links {
@@ -99,17 +100,22 @@ mod groups;
 mod ids;
 mod rusage;
 mod siginfo;
+mod signal;
 mod status;
 mod sys;
 mod wait;
 
+pub use bsd_errno::{Errno, Result};
 pub use groups::{getgroups, getgroups_into, group_count, max_setgroups, ngroups_max, setgroups};
 pub use ids::{Gid, Uid};
 pub use rusage::{getrusage, Rusage, Who};
 pub use siginfo::{ChildCode, ChildInfo};
+pub use signal::{kill, killpg, Signal};
 pub use status::{Family, WaitEvent, WaitStatus};
 #[cfg(target_os = "linux")]
+#[cfg_attr(docsrs, doc(cfg(target_os = "linux")))]
 pub use wait::pidfd_open;
 pub use wait::{wait4, waitid, WaitId, WaitOptions, Waited};
-#[cfg(target_os = "freebsd")]
+#[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "netbsd"))))]
 pub use wait::{wait6, Waited6};

@@ -274,7 +274,7 @@ impl Layout {
 
     /// Reads the siginfo of a call that already named the child `pid`
     /// (`wait6`): a zero `si_pid` is replaced by `pid`.
-    #[cfg(any(target_os = "freebsd", test))]
+    #[cfg(any(target_os = "freebsd", target_os = "netbsd", test))]
     pub(crate) fn decode_or_pid(&self, bytes: &[u8], pid: libc::pid_t) -> ChildInfo {
         let mut info = self.decode_fields(bytes).unwrap_or(ChildInfo {
             pid,
@@ -511,7 +511,7 @@ mod tests {
         // SAFETY: the accessors read fields of a fully initialized value.
         unsafe {
             assert_eq!(info.pid(), si.si_pid());
-            assert_eq!(info.uid().as_raw(), si.si_uid());
+            assert_eq!(info.uid().raw(), si.si_uid());
             assert_eq!(info.status(), si.si_status());
         }
         assert_eq!(info.code().raw(), si.si_code);

@@ -192,7 +192,7 @@ fn every_family_decodes_its_kernels_words() {
 }
 
 #[test]
-fn the_seeds_bug_is_not_here() {
+fn go_syscall_continued_bug_is_not_here() {
     // Go's BSD decoder calls a status "continued" when WSTOPSIG == SIGSTOP.
     // A real SIGSTOP stop on every BSD is 0x117f: it must read as stopped.
     for family in [
