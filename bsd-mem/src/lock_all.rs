@@ -26,6 +26,14 @@ bitflags::bitflags! {
 /// - EINVAL: no flag, or unknown flags.
 /// - ENOMEM or EAGAIN: more than `RLIMIT_MEMLOCK` would be locked.
 /// - EPERM: not privileged.
+/// - ENOSYS: always, on Apple (see below).
+///
+/// # Platforms
+/// Apple (macOS, iOS) declares `mlockall` but its kernel does not
+/// implement it: xnu's `bsd/kern/kern_mman.c` defines `mlockall()` and
+/// `munlockall()` as a bare `return ENOSYS;` (at commit 1b191cb5 of
+/// apple-oss-distributions/xnu, and in every release since). Lock ranges
+/// with [`Mapping::lock`](crate::Mapping::lock) there instead.
 ///
 #[doc = crate::man_links!("mlockall")]
 #[doc(alias = "Mlockall")]
@@ -37,7 +45,9 @@ pub fn lock_all(flags: LockAllFlags) -> Result<()> {
 /// (`munlockall`).
 ///
 /// # Errors
-/// EPERM on platforms that reserve it to privileged processes.
+/// - EPERM on platforms that reserve it to privileged processes.
+/// - ENOSYS: always, on Apple, whose kernel does not implement it (see
+///   [`lock_all`]).
 ///
 #[doc = crate::man_links!("munlockall")]
 #[doc(alias = "Munlockall")]
