@@ -43,8 +43,10 @@
 //! - `wait6` is FreeBSD and NetBSD only; `pidfd_open` and `WaitId::PidFd` Linux only;
 //!   `Who::Thread` Linux, FreeBSD and OpenBSD; `WaitOptions::TRAPPED` the
 //!   BSDs; `trap_cause` (ptrace events) Linux only.
-//! - On FreeBSD before 15.0, DragonFly and Apple, element 0 of the group
-//!   list is the effective gid ([`setgroups`]).
+//! - On DragonFly and Apple, element 0 of the group list is the effective
+//!   gid ([`setgroups`]). FreeBSD changed that in 15.0; this crate gives the
+//!   15.0 behaviour (supplementary groups only) on every FreeBSD release,
+//!   deciding at run time.
 //! - Signal numbers differ (`SIGSTOP` is 17 on the BSDs, 19 on Linux):
 //!   compare with `libc::SIG*`, never with literals.
 //!
