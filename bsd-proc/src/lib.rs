@@ -111,6 +111,8 @@ pub use bsd_errno::{Errno, Result};
 pub use groups::{getgroups, getgroups_into, group_count, max_setgroups, ngroups_max, setgroups};
 pub use ids::{Gid, Uid};
 pub use rusage::{getrusage, Rusage, Who};
+#[doc(hidden)]
+pub use siginfo::__fuzz as __fuzz_siginfo;
 pub use siginfo::{ChildCode, ChildInfo};
 pub use signal::{kill, killpg, Signal};
 pub use status::{Family, WaitEvent, WaitStatus};

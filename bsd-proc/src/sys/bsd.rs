@@ -2,12 +2,9 @@
 //! `int`; FreeBSD's group calls depend on the running kernel's release;
 //! FreeBSD and NetBSD have `wait6`.
 
-use crate::Gid;
-use bsd_errno::{check, Errno, Result};
-
 #[cfg(not(target_os = "freebsd"))]
-pub(crate) fn setgroups(groups: &[Gid]) -> Result<()> {
-    let len = libc::c_int::try_from(groups.len()).map_err(|_| Errno::EINVAL)?;
+pub(crate) fn setgroups(groups: &[crate::Gid]) -> bsd_errno::Result<()> {
+    let len = libc::c_int::try_from(groups.len()).map_err(|_| bsd_errno::Errno::EINVAL)?;
     let ptr = if groups.is_empty() {
         core::ptr::null()
     } else {
@@ -15,7 +12,7 @@ pub(crate) fn setgroups(groups: &[Gid]) -> Result<()> {
     };
     // SAFETY: `Gid` is `repr(transparent)` over `gid_t`; `ptr` is valid for
     // reads of `len` entries, or null with a length of 0.
-    check(unsafe { libc::setgroups(len, ptr) })?;
+    bsd_errno::check(unsafe { libc::setgroups(len, ptr) })?;
     Ok(())
 }
 

@@ -1,24 +1,24 @@
 //! Calls with the same signature and meaning on every supported platform.
 
 use crate::siginfo::{Layout, SiginfoBuf};
-use crate::{ChildInfo, Gid, Rusage, WaitStatus, Waited};
-use bsd_errno::{check, Errno, Result};
+use crate::{ChildInfo, Rusage, WaitStatus, Waited};
+use bsd_errno::{check, Result};
 use libc::c_int;
 
 #[cfg(not(target_os = "freebsd"))]
-pub(crate) fn getgroups(buf: &mut [Gid]) -> Result<usize> {
+pub(crate) fn getgroups(buf: &mut [crate::Gid]) -> Result<usize> {
     let len = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
     // SAFETY: `Gid` is `repr(transparent)` over `gid_t`, and `buf` is valid
     // for writes of `len <= buf.len()` entries, all the kernel may write.
     let n = check(unsafe { libc::getgroups(len, buf.as_mut_ptr().cast::<libc::gid_t>()) })?;
-    usize::try_from(n).map_err(|_| Errno::EOVERFLOW)
+    usize::try_from(n).map_err(|_| bsd_errno::Errno::EOVERFLOW)
 }
 
 #[cfg(not(target_os = "freebsd"))]
 pub(crate) fn group_count() -> Result<usize> {
     // SAFETY: with a size of 0 the kernel writes nothing and returns the count.
     let n = check(unsafe { libc::getgroups(0, core::ptr::null_mut()) })?;
-    usize::try_from(n).map_err(|_| Errno::EOVERFLOW)
+    usize::try_from(n).map_err(|_| bsd_errno::Errno::EOVERFLOW)
 }
 
 pub(crate) fn sysconf_ngroups_max() -> Option<usize> {
