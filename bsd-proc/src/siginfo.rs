@@ -168,9 +168,7 @@ impl ChildInfo {
         let l = Layout::HOST;
         let mut bytes = [0u8; Layout::HOST.end()];
         for at in [l.code, l.pid, l.uid, l.status] {
-            let Some(dst) = bytes.get_mut(at..at + 4) else {
-                return None;
-            };
+            let dst = bytes.get_mut(at..at + 4)?;
             // SAFETY: `at + 4 <= Layout::HOST.end() <= size_of::<siginfo_t>()`
             // (checked at compile time), and the four bytes at `at` are a
             // C `int`/`pid_t`/`uid_t` member of every platform's siginfo_t,
