@@ -293,6 +293,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "sysconf is a foreign call")]
     fn the_setgroups_limit_is_the_supplementary_one() {
         assert_eq!(max_setgroups(), ngroups_max());
     }
