@@ -14,6 +14,7 @@ bitflags::bitflags! {
         const FUTURE = libc::MCL_FUTURE;
         /// Lock pages as they are first touched, not at once (`MCL_ONFAULT`, Linux ≥ 4.4).
         #[cfg(any(target_os = "linux", target_os = "android"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
         const ONFAULT = libc::MCL_ONFAULT;
     }
 }
