@@ -512,7 +512,10 @@ impl MapOptions {
     /// for superpages, promoted by the kernel when it can). Not available
     /// elsewhere.
     #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd")))
+    )]
     pub fn huge_pages(mut self) -> Self {
         self.huge = true;
         self

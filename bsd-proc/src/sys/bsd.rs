@@ -65,7 +65,7 @@ mod freebsd_groups {
             1 => true,
             2 => false,
             _ => {
-                let old = osreldate().is_none_or(|v| v < SUPPLEMENTARY_ONLY_FROM);
+                let old = osreldate().map_or(true, |v| v < SUPPLEMENTARY_ONLY_FROM);
                 CACHED.store(if old { 1 } else { 2 }, Ordering::Relaxed);
                 old
             }
@@ -80,7 +80,7 @@ mod freebsd_groups {
         let r = unsafe {
             libc::sysctlbyname(
                 c"kern.osreldate".as_ptr(),
-                (&raw mut v).cast(),
+                core::ptr::addr_of_mut!(v).cast(),
                 &mut len,
                 core::ptr::null(),
                 0,
@@ -110,8 +110,9 @@ mod freebsd_groups {
 
     /// The kernel's count (with the egid before 15.0).
     pub(crate) fn group_count() -> Result<usize> {
+        let zero: c_int = 0;
         // SAFETY: with a size of 0 the kernel writes nothing.
-        let n = check(unsafe { libc::syscall(numbers().0, 0 as c_int, core::ptr::null_mut::<libc::gid_t>()) })?;
+        let n = check(unsafe { libc::syscall(numbers().0, zero, core::ptr::null_mut::<libc::gid_t>()) })?;
         usize::try_from(n).map_err(|_| Errno::EOVERFLOW)
     }
 
