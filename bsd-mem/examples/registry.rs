@@ -1,18 +1,18 @@
-//! The registry at work: map with the seed's API and with `Mapping`, find
+//! The registry at work: map with Go's `syscall.Mmap` shape and with `Mapping`, find
 //! mappings from interior pointers, watch the stats, and see a bad unmap
 //! refused before any system call.
 //!
 //! `cargo run -p bsd-mem --example registry`
 
 use bsd_errno::Errno;
-use bsd_mem::{mmap, munmap, munmap_slice, registry, MapFlags, Mapping, Prot};
+use bsd_mem::{mmap_anonymous, munmap, munmap_slice, registry, MapFlags, Mapping, Prot};
 
 fn main() -> Result<(), Errno> {
     let page = bsd_mem::page_size();
     println!("page size: {page} B; registry: {:?}", registry::stats());
 
     let owned = Mapping::anonymous(3 * page)?;
-    let raw = mmap(None, 0, 2 * page, Prot::READ | Prot::WRITE, MapFlags::PRIVATE)?;
+    let raw = mmap_anonymous(2 * page, Prot::READ | Prot::WRITE, MapFlags::PRIVATE)?;
     println!("after two mappings: {:?}", registry::stats());
 
     for p in [

@@ -42,15 +42,19 @@ bitflags::bitflags! {
         const ANON = libc::MAP_ANON;
         /// Prefault the pages (`MAP_POPULATE`).
         #[cfg(any(target_os = "linux", target_os = "android"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
         const POPULATE = libc::MAP_POPULATE;
         /// Back the mapping with huge pages from `hugetlbfs` (`MAP_HUGETLB`).
         #[cfg(any(target_os = "linux", target_os = "android"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
         const HUGETLB = libc::MAP_HUGETLB;
         /// Do not reserve swap space (`MAP_NORESERVE`).
         #[cfg(any(target_os = "linux", target_os = "android", target_os = "netbsd", target_vendor = "apple"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android", target_os = "netbsd", target_vendor = "apple"))))]
         const NORESERVE = libc::MAP_NORESERVE;
         /// Lock the pages like `mlock` (`MAP_LOCKED`).
         #[cfg(any(target_os = "linux", target_os = "android"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
         const LOCKED = libc::MAP_LOCKED;
         /// The mapping is a thread stack (`MAP_STACK`).
         #[cfg(any(
@@ -64,27 +68,35 @@ bitflags::bitflags! {
         const STACK = libc::MAP_STACK;
         /// Leave the pages out of core dumps (`MAP_NOCORE`).
         #[cfg(any(target_os = "freebsd", target_os = "dragonfly"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "dragonfly"))))]
         const NOCORE = libc::MAP_NOCORE;
         /// Do not flush dirty pages to the file unless asked (`MAP_NOSYNC`).
         #[cfg(any(target_os = "freebsd", target_os = "dragonfly"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "dragonfly"))))]
         const NOSYNC = libc::MAP_NOSYNC;
         /// Map the resident pages of the object at once (`MAP_PREFAULT_READ`).
         #[cfg(target_os = "freebsd")]
+        #[cfg_attr(docsrs, doc(cfg(target_os = "freebsd")))]
         const PREFAULT_READ = libc::MAP_PREFAULT_READ;
         /// Align the mapping for superpages (`MAP_ALIGNED_SUPER`).
         #[cfg(target_os = "freebsd")]
+        #[cfg_attr(docsrs, doc(cfg(target_os = "freebsd")))]
         const ALIGNED_SUPER = libc::MAP_ALIGNED_SUPER;
         /// Wire the pages (`MAP_WIRED`).
         #[cfg(target_os = "netbsd")]
+        #[cfg_attr(docsrs, doc(cfg(target_os = "netbsd")))]
         const WIRED = libc::MAP_WIRED;
         /// Leave the pages out of core dumps (`MAP_CONCEAL`).
         #[cfg(target_os = "openbsd")]
+        #[cfg_attr(docsrs, doc(cfg(target_os = "openbsd")))]
         const CONCEAL = libc::MAP_CONCEAL;
         /// Keep the pages out of the unified buffer cache (`MAP_NOCACHE`).
         #[cfg(target_vendor = "apple")]
+        #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
         const NOCACHE = libc::MAP_NOCACHE;
         /// Memory for just-in-time compiled code (`MAP_JIT`).
         #[cfg(target_vendor = "apple")]
+        #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
         const JIT = libc::MAP_JIT;
     }
 }
@@ -136,6 +148,7 @@ pub enum Advice {
     WillNeed,
     /// Not needed soon: lower the pages' priority; contents are kept (`MADV_DONTNEED`).
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "linux", target_os = "android")))))]
     DontNeed,
     /// Do not make the range available to a forked child (`MADV_DONTFORK`).
     ///
@@ -143,48 +156,63 @@ pub enum Advice {
     /// [`Mapping`](crate::Mapping) it inherited: avoiding that is part of
     /// what the (`unsafe`) `fork` requires of its caller.
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     DontFork,
     /// Undo `DontFork` (`MADV_DOFORK`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     DoFork,
     /// Let KSM merge identical pages (`MADV_MERGEABLE`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     Mergeable,
     /// Undo `Mergeable` (`MADV_UNMERGEABLE`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     Unmergeable,
     /// Back the range with transparent huge pages (`MADV_HUGEPAGE`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     HugePage,
     /// Do not use transparent huge pages (`MADV_NOHUGEPAGE`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     NoHugePage,
     /// Leave the range out of core dumps (`MADV_DONTDUMP`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     DontDump,
     /// Undo `DontDump` (`MADV_DODUMP`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     DoDump,
     /// Deactivate the pages; contents are kept (`MADV_COLD`, Linux ≥ 5.4).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     Cold,
     /// Reclaim the pages now; contents are kept (`MADV_PAGEOUT`, Linux ≥ 5.4).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     PageOut,
     /// Do not flush dirty pages to the file unless asked (`MADV_NOSYNC`).
     #[cfg(any(target_os = "freebsd", target_os = "dragonfly"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "dragonfly"))))]
     NoSync,
     /// Undo `NoSync` (`MADV_AUTOSYNC`).
     #[cfg(any(target_os = "freebsd", target_os = "dragonfly"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "dragonfly"))))]
     AutoSync,
     /// Leave the range out of core dumps (`MADV_NOCORE`).
     #[cfg(any(target_os = "freebsd", target_os = "dragonfly"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "dragonfly"))))]
     NoCore,
     /// Undo `NoCore` (`MADV_CORE`).
     #[cfg(any(target_os = "freebsd", target_os = "dragonfly"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "dragonfly"))))]
     Core,
     /// Reuse pages given up with `FreeReusable` (`MADV_FREE_REUSE`).
     #[cfg(target_vendor = "apple")]
+    #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
     FreeReuse,
 }
 
@@ -245,18 +273,22 @@ pub enum DestructiveAdvice {
     /// Discard the pages now: private anonymous pages read back as zeros,
     /// private file pages as the file's bytes (`MADV_DONTNEED`, Linux).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     DontNeed,
     /// The contents are garbage: the kernel may free the pages lazily, until
     /// each is written again (`MADV_FREE`; Linux ≥ 4.5, the BSDs, Apple).
     Free,
     /// Free the pages and the backing store of a shared mapping (`MADV_REMOVE`, Linux).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     Remove,
     /// A forked child sees the range zero-filled (`MADV_WIPEONFORK`, Linux ≥ 4.14).
     #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     WipeOnFork,
     /// The pages may be reused for other data (`MADV_FREE_REUSABLE`, Apple).
     #[cfg(target_vendor = "apple")]
+    #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
     FreeReusable,
 }
 

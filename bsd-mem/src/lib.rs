@@ -2,8 +2,8 @@
 //! `mprotect`, `msync` and `mlock`, for the BSDs, Apple and Linux.
 //!
 //! ```
-//! use bsd_mem::{registry, Mapping, MapFlags, Prot, mmap, munmap, munmap_slice};
-//! use bsd_errno::Errno;
+//! use bsd_mem::{mmap_anonymous, munmap, munmap_slice, registry, MapFlags, Mapping, Prot};
+//! use bsd_mem::Errno;
 //!
 //! // The Rust API: an owned mapping, unmapped on drop.
 //! let mut m = Mapping::anonymous(10_000)?;
@@ -11,8 +11,8 @@
 //! let info = registry::lookup(&m.as_slice()?[5_000]).expect("recorded");
 //! assert_eq!(info.as_ptr(), m.as_ptr());
 //!
-//! // The seed's API: a `Copy` handle, unmapped exactly once, whole.
-//! let r = mmap(None, 0, 8192, Prot::READ | Prot::WRITE, MapFlags::PRIVATE)?;
+//! // Go's `syscall.Mmap`/`Munmap` shape: a `Copy` handle, unmapped exactly once, whole.
+//! let r = mmap_anonymous(8192, Prot::READ | Prot::WRITE, MapFlags::PRIVATE)?;
 //! // SAFETY: `r` is live and readable; `s` is not used after the unmap.
 //! let s = unsafe { r.as_slice() };
 //! assert_eq!(munmap_slice(&s[..4096]), Err(Errno::EINVAL)); // part of it: refused, still mapped
@@ -22,12 +22,14 @@
 //! ```
 //!
 //! # What is here
-//! - [`mmap`], [`munmap`], [`munmap_slice`]: the seed's `Mmap`/`Munmap`,
-//!   with a [`Region`] handle. Unmapping succeeds only for exactly what was
+//! - [`mmap`] (a file), [`mmap_anonymous`], [`munmap`], [`munmap_slice`]:
+//!   Go's `syscall.Mmap`/`syscall.Munmap`, with a [`Region`] handle. Unmapping succeeds only for exactly what was
 //!   mapped; anything else is EINVAL before any system call.
 //! - [`Mapping`] and [`MapOptions`]: an owned mapping with safe slices while
 //!   the protection allows them; file mappings are `unsafe` to make (the
-//!   file can change under you); any file offset.
+//!   file can change under you); any file offset. A whole file in one call:
+//!   [`Mapping::map_file`] (read-write, shared) and
+//!   [`Mapping::map_file_readonly`].
 //! - On both: `protect` (`mprotect`), `advise` and `advise_destructive`
 //!   (`madvise`), `sync` (`msync`), `lock`/`unlock` (`mlock`). Ranges are
 //!   byte ranges of the mapping, checked before the system call.
@@ -56,6 +58,7 @@
 //! Not portable, and not here: `mremap` (Linux), `minherit` (BSD),
 //! `MAP_FIXED` mappings at chosen addresses.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
@@ -99,10 +102,11 @@ mod region;
 pub mod registry;
 mod sys;
 
+pub use bsd_errno::{Errno, Result};
 pub use flags::{Advice, DestructiveAdvice, MapFlags, Prot, SyncFlags};
 pub use lock_all::{lock_all, unlock_all, LockAllFlags};
 pub use mapping::{MapOptions, Mapping};
-pub use region::{mmap, munmap, munmap_slice, Region};
+pub use region::{mmap, mmap_anonymous, munmap, munmap_slice, Region};
 pub use registry::MappingInfo;
 
 /// The size of a memory page in bytes: the unit of mapping, protection and

@@ -14,6 +14,7 @@ bitflags::bitflags! {
         const FUTURE = libc::MCL_FUTURE;
         /// Lock pages as they are first touched, not at once (`MCL_ONFAULT`, Linux ≥ 4.4).
         #[cfg(any(target_os = "linux", target_os = "android"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
         const ONFAULT = libc::MCL_ONFAULT;
     }
 }
@@ -26,6 +27,14 @@ bitflags::bitflags! {
 /// - EINVAL: no flag, or unknown flags.
 /// - ENOMEM or EAGAIN: more than `RLIMIT_MEMLOCK` would be locked.
 /// - EPERM: not privileged.
+/// - ENOSYS: always, on Apple (see below).
+///
+/// # Platforms
+/// Apple (macOS, iOS) declares `mlockall` but its kernel does not
+/// implement it: xnu's `bsd/kern/kern_mman.c` defines `mlockall()` and
+/// `munlockall()` as a bare `return ENOSYS;` (at commit 1b191cb5 of
+/// apple-oss-distributions/xnu, and in every release since). Lock ranges
+/// with [`Mapping::lock`](crate::Mapping::lock) there instead.
 ///
 #[doc = crate::man_links!("mlockall")]
 #[doc(alias = "Mlockall")]
@@ -37,7 +46,9 @@ pub fn lock_all(flags: LockAllFlags) -> Result<()> {
 /// (`munlockall`).
 ///
 /// # Errors
-/// EPERM on platforms that reserve it to privileged processes.
+/// - EPERM on platforms that reserve it to privileged processes.
+/// - ENOSYS: always, on Apple, whose kernel does not implement it (see
+///   [`lock_all`]).
 ///
 #[doc = crate::man_links!("munlockall")]
 #[doc(alias = "Munlockall")]

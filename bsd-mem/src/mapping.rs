@@ -54,6 +54,92 @@ impl Mapping {
         MapOptions::new(len).map_anonymous()
     }
 
+    /// Maps the whole file open as `fd`, readable and writable and shared:
+    /// writes reach the file (after [`sync`](Self::sync), or when the
+    /// kernel gets to them) and other mappings of it see them.
+    ///
+    /// The length is the file's size when mapped (`fstat`); the descriptor
+    /// must be open for reading and writing. To map part of a file, a
+    /// private copy or other options, use [`MapOptions`].
+    ///
+    /// ```
+    /// use bsd_mem::{Mapping, SyncFlags};
+    /// use std::io::{Read, Seek, Write};
+    /// # let path = std::env::temp_dir().join(format!("bsd-mem-doc-map-file-{}", std::process::id()));
+    /// let mut file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).open(&path)?;
+    /// file.write_all(b"hello, world")?;
+    /// // SAFETY: nothing else writes or truncates the file while it is mapped.
+    /// let mut m = unsafe { Mapping::map_file(&file)? };
+    /// assert_eq!(m.len(), 12);
+    /// m.as_mut_slice()?[..5].copy_from_slice(b"HELLO");
+    /// m.sync(.., SyncFlags::SYNC)?;
+    /// drop(m);
+    /// let mut back = String::new();
+    /// file.rewind()?;
+    /// file.read_to_string(&mut back)?;
+    /// assert_eq!(back, "HELLO, world");
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Safety
+    /// As [`MapOptions::map_file`]: while the mapping lives, nothing else
+    /// may write the file or truncate it (touching a page past a new end
+    /// raises SIGBUS).
+    ///
+    /// # Errors
+    /// - EINVAL: the file is empty — `mmap(2)` of length 0 is EINVAL —
+    ///   including files whose size `fstat` reports as 0 (pipes, most
+    ///   devices, many `/proc` files).
+    /// - EOVERFLOW: the file is larger than the address space can hold
+    ///   (`usize`: more than 4 GiB on a 32-bit target); ENOMEM if it fits
+    ///   `usize` but not a mapping (`isize::MAX`) or the kernel has no room.
+    /// - From the kernel: EACCES (the descriptor is not open for reading
+    ///   and writing), EBADF, ENODEV (not mappable).
+    ///
+    #[doc = crate::man_links!("mmap")]
+    #[doc(alias = "Mmap")]
+    pub unsafe fn map_file(fd: impl AsFd) -> Result<Mapping> {
+        let fd = fd.as_fd();
+        let len = whole_file_len(fd)?;
+        // SAFETY: the caller's promise, passed on.
+        unsafe { MapOptions::new(len).shared().map_file(fd) }
+    }
+
+    /// Maps the whole file open as `fd`, read-only (shared: it shows the
+    /// file's current contents). The descriptor needs only read access.
+    ///
+    /// ```
+    /// use bsd_mem::{Errno, Mapping, Prot};
+    /// // This program's own executable, as bytes.
+    /// let file = std::fs::File::open(std::env::current_exe()?)?;
+    /// // SAFETY: nobody rewrites the executable while it runs.
+    /// let mut m = unsafe { Mapping::map_file_readonly(&file)? };
+    /// assert_eq!(m.len() as u64, file.metadata()?.len());
+    /// assert_eq!(m.prot(), Prot::READ);
+    /// let bytes: &[u8] = m.as_slice()?;
+    /// assert!(!bytes.is_empty());
+    /// assert_eq!(m.as_mut_slice().err(), Some(Errno::EACCES)); // not writable
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Safety
+    /// As [`map_file`](Self::map_file): nothing may write or truncate the
+    /// file while the mapping lives.
+    ///
+    /// # Errors
+    /// As [`map_file`](Self::map_file), where EACCES means the descriptor
+    /// is not open for reading.
+    ///
+    #[doc = crate::man_links!("mmap")]
+    #[doc(alias = "Mmap")]
+    pub unsafe fn map_file_readonly(fd: impl AsFd) -> Result<Mapping> {
+        let fd = fd.as_fd();
+        let len = whole_file_len(fd)?;
+        // SAFETY: the caller's promise, passed on.
+        unsafe { MapOptions::new(len).prot(Prot::READ).shared().map_file(fd) }
+    }
+
     /// A builder for a mapping of `len` bytes: same as [`MapOptions::new`].
     pub fn options(len: usize) -> MapOptions {
         MapOptions::new(len)
@@ -348,6 +434,21 @@ pub struct MapOptions {
     flags: MapFlags,
 }
 
+/// The length of a mapping of the whole file: its size, which must be
+/// non-zero (EINVAL) and fit `usize` (EOVERFLOW, never truncated).
+fn whole_file_len(fd: BorrowedFd<'_>) -> Result<usize> {
+    file_len(sys::file_size(fd)?)
+}
+
+/// `st_size` as a mapping length: 0 (or a negative size, which no kernel
+/// reports) is EINVAL; a size past `usize` is EOVERFLOW.
+pub(crate) fn file_len(size: libc::off_t) -> Result<usize> {
+    match u64::try_from(size) {
+        Ok(0) | Err(_) => Err(Errno::EINVAL),
+        Ok(n) => usize::try_from(n).map_err(|_| Errno::EOVERFLOW),
+    }
+}
+
 impl MapOptions {
     /// Options for a mapping of `len` bytes: readable and writable, private.
     pub fn new(len: usize) -> Self {
@@ -411,6 +512,10 @@ impl MapOptions {
     /// for superpages, promoted by the kernel when it can). Not available
     /// elsewhere.
     #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd")))
+    )]
     pub fn huge_pages(mut self) -> Self {
         self.huge = true;
         self
@@ -504,5 +609,39 @@ impl MapOptions {
             delta,
             prot: self.prot,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_sizes_become_lengths_or_errors_never_truncated() {
+        assert_eq!(file_len(0), Err(Errno::EINVAL));
+        assert_eq!(file_len(-1), Err(Errno::EINVAL));
+        assert_eq!(file_len(libc::off_t::MIN), Err(Errno::EINVAL));
+        assert_eq!(file_len(1), Ok(1));
+        assert_eq!(file_len(4096), Ok(4096));
+        // Past `usize` on a 32-bit target: EOVERFLOW, not the low bits.
+        let big = libc::off_t::MAX;
+        if u64::try_from(big).unwrap() > usize::MAX as u64 {
+            assert_eq!(file_len(big), Err(Errno::EOVERFLOW));
+        } else {
+            assert_eq!(file_len(big), Ok(big as usize));
+        }
+        // 32-bit targets: 4 GiB and more does not fit `usize` (where
+        // `off_t` can say it at all: it is 32-bit on i686 glibc, whose
+        // `fstat` then fails with EOVERFLOW itself).
+        #[cfg(target_pointer_width = "32")]
+        {
+            if let Ok(four_gib) = libc::off_t::try_from(1u64 << 32) {
+                assert_eq!(file_len(four_gib), Err(Errno::EOVERFLOW));
+                assert_eq!(file_len(four_gib + 4096), Err(Errno::EOVERFLOW));
+            }
+            if let Ok(max) = libc::off_t::try_from(u64::from(u32::MAX)) {
+                assert_eq!(file_len(max), Ok(u32::MAX as usize));
+            }
+        }
     }
 }

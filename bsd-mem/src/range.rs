@@ -224,6 +224,20 @@ mod tests {
             assert_eq!(check_offset(page as u64 / 2, page), Err(Errno::EINVAL));
             let huge = (u64::MAX / page as u64) * page as u64;
             assert_eq!(check_offset(huge, page), Err(Errno::EINVAL));
+            // Just past `off_t`: EINVAL, never the low bits. On i686 glibc
+            // `off_t` is 32-bit, so 2 GiB is already out of range there.
+            let past = u64::try_from(libc::off_t::MAX).unwrap() + 1;
+            assert_eq!(check_offset(past, page), Err(Errno::EINVAL));
+            let last = u64::try_from(libc::off_t::MAX).unwrap() / page as u64 * page as u64;
+            assert_eq!(check_offset(last, page).map(|o| o as u64), Ok(last));
+            let four_gib = 1u64 << 32;
+            assert_eq!(
+                check_offset(four_gib, page).is_ok(),
+                libc::off_t::try_from(four_gib).is_ok()
+            );
+            // The length near the top of the address space, every page size.
+            assert_eq!(check_len(usize::MAX - page + 1, page), Err(Errno::ENOMEM));
+            assert_eq!(check_len(isize::MAX as usize - page + 1, page), Ok(()));
         }
     }
 

@@ -1,48 +1,86 @@
-//! The seed's API, made safe: `mmap` returns a [`Region`] handle, `munmap`
-//! and `munmap_slice` unmap through the registry.
+//! Go's `syscall.Mmap`/`syscall.Munmap`, made safe: `mmap` and
+//! `mmap_anonymous` return a [`Region`] handle, `munmap` and `munmap_slice`
+//! unmap through the registry.
 
 use crate::range::{check_len, check_offset, kernel_range, resolve};
 use crate::registry::{self, Caller, MappingInfo};
 use crate::{sys, Advice, DestructiveAdvice, MapFlags, Prot, SyncFlags};
 use bsd_errno::{Errno, Result};
 use std::ops::RangeBounds;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
-/// Maps `len` bytes of a file at `offset`, or anonymous zero-filled memory,
-/// and records the mapping in the registry.
+/// Maps `len` bytes of the file open as `fd`, from `offset`, and records the
+/// mapping in the registry (Go's `syscall.Mmap`).
 ///
-/// With `fd` `None` the mapping is anonymous (`MAP_ANON` is added) and
-/// `offset` must be 0. `flags` must hold exactly one of
-/// [`MapFlags::SHARED`] and [`MapFlags::PRIVATE`]. The kernel picks the
-/// address.
+/// `flags` must hold exactly one of [`MapFlags::SHARED`] and
+/// [`MapFlags::PRIVATE`]. The kernel picks the address. The mapping keeps
+/// the file referenced; `fd` may be closed afterwards.
 ///
 /// The result is a [`Region`]: a `Copy` handle, not a borrow. Reading or
 /// writing through it is `unsafe` because any copy may be passed to
-/// [`munmap`]. For memory that is unmapped when it goes out of scope and
-/// gives out slices safely, use [`Mapping`](crate::Mapping).
+/// [`munmap`], and because the file may change underneath. For memory that
+/// is unmapped when it goes out of scope and gives out slices safely, use
+/// [`Mapping`](crate::Mapping).
 ///
 /// ```
-/// use bsd_mem::{mmap, munmap, MapFlags, Prot};
-/// let r = mmap(None, 0, 4096, Prot::READ | Prot::WRITE, MapFlags::PRIVATE)?;
-/// // SAFETY: `r` is live, readable and writable, and nothing else uses it.
-/// unsafe { r.as_mut_slice()[0] = 7 };
+/// use bsd_mem::{mmap, mmap_anonymous, munmap, MapFlags, Prot};
+/// // The first page of this program's own executable.
+/// let file = std::fs::File::open(std::env::current_exe()?)?;
+/// let r = mmap(&file, 0, 4096, Prot::READ, MapFlags::PRIVATE)?;
+/// // SAFETY: `r` is live and readable; nobody rewrites the executable
+/// // while it runs.
+/// let head = unsafe { r.as_slice() };
+/// assert_eq!(head.len(), 4096);
 /// munmap(r)?;
-/// assert_eq!(munmap(r), Err(bsd_errno::Errno::EINVAL)); // not twice
-/// # Ok::<(), bsd_errno::Errno>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Errors
-/// - EINVAL: `len` is 0; `offset` is not a multiple of [`page_size`](crate::page_size)
-///   or not representable as `off_t`; `offset` is not 0 for an anonymous
-///   mapping; `flags` has neither or both of `SHARED` and `PRIVATE`, has
-///   `ANON` with a descriptor, or has a fixed-address flag (`MAP_FIXED`, …).
+/// - EINVAL: `len` is 0; `offset` is not a multiple of
+///   [`page_size`](crate::page_size) or not representable as `off_t`;
+///   `flags` has neither or both of `SHARED` and `PRIVATE`, has `ANON`, or
+///   has a fixed-address flag (`MAP_FIXED`, …).
 /// - ENOMEM: `len` is too large to map; or from the kernel: no room.
 /// - From the kernel: EACCES (the descriptor's mode does not allow `prot`),
 ///   EBADF, ENODEV (the file cannot be mapped), …
 ///
 #[doc = crate::man_links!("mmap")]
 #[doc(alias = "Mmap")]
-pub fn mmap(fd: Option<BorrowedFd<'_>>, offset: u64, len: usize, prot: Prot, flags: MapFlags) -> Result<Region> {
+pub fn mmap(fd: impl AsFd, offset: u64, len: usize, prot: Prot, flags: MapFlags) -> Result<Region> {
+    raw_mmap(Some(fd.as_fd()), offset, len, prot, flags)
+}
+
+/// Maps `len` bytes of anonymous zero-filled memory and records the mapping
+/// in the registry (Go's `syscall.Mmap` with a descriptor of -1 and
+/// `MAP_ANON`).
+///
+/// `MAP_ANON` is added; `flags` must hold exactly one of
+/// [`MapFlags::SHARED`] (shared with children after `fork`) and
+/// [`MapFlags::PRIVATE`]. As for [`mmap`], the result is a `Copy`
+/// [`Region`] handle.
+///
+/// ```
+/// use bsd_mem::{mmap_anonymous, munmap, MapFlags, Prot};
+/// let r = mmap_anonymous(4096, Prot::READ | Prot::WRITE, MapFlags::PRIVATE)?;
+/// // SAFETY: `r` is live, readable and writable, and nothing else uses it.
+/// unsafe { r.as_mut_slice()[0] = 7 };
+/// munmap(r)?;
+/// assert_eq!(munmap(r), Err(bsd_mem::Errno::EINVAL)); // not twice
+/// # Ok::<(), bsd_mem::Errno>(())
+/// ```
+///
+/// # Errors
+/// - EINVAL: `len` is 0; `flags` has neither or both of `SHARED` and
+///   `PRIVATE`, or a fixed-address flag (`MAP_FIXED`, …).
+/// - ENOMEM: `len` is too large to map; or from the kernel: no room.
+///
+#[doc = crate::man_links!("mmap")]
+#[doc(alias = "Mmap")]
+pub fn mmap_anonymous(len: usize, prot: Prot, flags: MapFlags) -> Result<Region> {
+    raw_mmap(None, 0, len, prot, flags)
+}
+
+fn raw_mmap(fd: Option<BorrowedFd<'_>>, offset: u64, len: usize, prot: Prot, flags: MapFlags) -> Result<Region> {
     let page = sys::page_size();
     check_len(len, page)?;
     let off = check_offset(offset, page)?;
@@ -103,7 +141,7 @@ pub fn munmap(region: Region) -> Result<()> {
     })
 }
 
-/// Unmaps the mapping whose memory is exactly `slice`: the seed's
+/// Unmaps the mapping whose memory is exactly `slice`: Go's
 /// `Munmap(b []byte)`.
 ///
 /// The slice must be the whole of a mapping made by [`mmap`], as
@@ -118,9 +156,9 @@ pub fn munmap(region: Region) -> Result<()> {
 /// that no reference argument is live while its memory goes away.
 ///
 /// ```
-/// use bsd_mem::{mmap, munmap_slice, MapFlags, Prot};
+/// use bsd_mem::{mmap, mmap_anonymous, munmap_slice, MapFlags, Prot};
 /// use bsd_errno::Errno;
-/// let r = mmap(None, 0, 8192, Prot::READ, MapFlags::PRIVATE)?;
+/// let r = mmap_anonymous(8192, Prot::READ, MapFlags::PRIVATE)?;
 /// // SAFETY: `r` is live and readable; `s` is not used after the unmap.
 /// let s: &[u8] = unsafe { r.as_slice() };
 /// assert_eq!(munmap_slice(&s[1..]), Err(Errno::EINVAL)); // a sub-slice: refused

@@ -76,7 +76,7 @@
 //!   copy kept after `munmap` does not match a new mapping that the kernel
 //!   put at the same address with the same length; it gets EINVAL. A slice
 //!   (`munmap_slice`) has no identity and is matched by base and length, as
-//!   in the seed; holding one past its `munmap` was already a broken promise
+//!   in Go's `syscall.Munmap`; holding one past its `munmap` was already a broken promise
 //!   of [`Region::as_slice`].
 //! - **fork**: the registry's locks are ordinary locks. A child forked from
 //!   a multi-threaded process while another thread held one would wait for

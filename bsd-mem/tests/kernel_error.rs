@@ -13,7 +13,7 @@ mod common;
 #[test]
 fn a_kernel_error_on_unmap_keeps_the_record() {
     use bsd_errno::Errno;
-    use bsd_mem::{mmap, munmap, registry, MapFlags, Prot};
+    use bsd_mem::{mmap_anonymous, munmap, registry, MapFlags, Prot};
     use common::{in_child, mapped};
 
     fn anon_at(addr: usize, len: usize) -> bool {
@@ -54,7 +54,7 @@ fn a_kernel_error_on_unmap_keeps_the_record() {
         // 1. A registry mapping in the middle of a kernel area.
         let mut r = None;
         for _ in 0..100 {
-            let c = mmap(None, 0, page, rw, MapFlags::PRIVATE).unwrap();
+            let c = mmap_anonymous(page, rw, MapFlags::PRIVATE).unwrap();
             let b = c.as_ptr() as usize;
             anon_at(b - page, page);
             anon_at(b + page, page);

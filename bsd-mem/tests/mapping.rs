@@ -5,7 +5,7 @@
 mod common;
 
 use bsd_errno::Errno;
-use bsd_mem::{mmap, munmap, registry, Advice, MapFlags, MapOptions, Mapping, Prot, SyncFlags};
+use bsd_mem::{mmap, mmap_anonymous, munmap, registry, Advice, MapFlags, MapOptions, Mapping, Prot, SyncFlags};
 use common::{in_child, TempFile};
 use std::os::fd::AsFd;
 
@@ -33,7 +33,7 @@ fn anonymous_is_zero_filled_and_holds_what_is_written() {
         .all(|(i, &b)| b == (i % 251) as u8));
     assert_eq!(m.as_ptr() as usize % page(), 0);
 
-    let r = mmap(None, 0, page(), RW, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(page(), RW, MapFlags::PRIVATE).unwrap();
     // SAFETY: live, readable, writable, only referenced here.
     let s = unsafe { r.as_mut_slice() };
     assert!(s.iter().all(|&b| b == 0));
@@ -129,10 +129,10 @@ fn any_offset_presents_exactly_the_requested_bytes() {
 fn raw_file_mapping_needs_an_aligned_offset() {
     let tmp = TempFile::new(&vec![3u8; 2 * page()]);
     let file = tmp.open_rw();
-    let bad = mmap(Some(file.as_fd()), 10, page(), Prot::READ, MapFlags::SHARED);
+    let bad = mmap(&file, 10, page(), Prot::READ, MapFlags::SHARED);
     assert_eq!(bad, Err(Errno::EINVAL));
     let bad = mmap(
-        Some(file.as_fd()),
+        &file,
         u64::MAX - (page() as u64 - 1),
         page(),
         Prot::READ,
@@ -140,11 +140,8 @@ fn raw_file_mapping_needs_an_aligned_offset() {
     );
     assert_eq!(bad, Err(Errno::EINVAL), "offset beyond off_t");
     let anon_with_fd = MapFlags::SHARED | MapFlags::ANON;
-    assert_eq!(
-        mmap(Some(file.as_fd()), 0, page(), Prot::READ, anon_with_fd),
-        Err(Errno::EINVAL)
-    );
-    let r = mmap(Some(file.as_fd()), page() as u64, page(), Prot::READ, MapFlags::SHARED).unwrap();
+    assert_eq!(mmap(&file, 0, page(), Prot::READ, anon_with_fd), Err(Errno::EINVAL));
+    let r = mmap(&file, page() as u64, page(), Prot::READ, MapFlags::SHARED).unwrap();
     // SAFETY: live, readable; the file is not changed meanwhile.
     assert!(unsafe { r.as_slice() }.iter().all(|&b| b == 3));
     assert_eq!(r.info().unwrap().file_offset(), Some(page() as u64));
@@ -153,10 +150,7 @@ fn raw_file_mapping_needs_an_aligned_offset() {
     munmap(r).unwrap();
     // A read-only descriptor cannot back a shared writable mapping.
     let ro = std::fs::File::open(&tmp.0).unwrap();
-    assert_eq!(
-        mmap(Some(ro.as_fd()), 0, page(), RW, MapFlags::SHARED),
-        Err(Errno::EACCES)
-    );
+    assert_eq!(mmap(&ro, 0, page(), RW, MapFlags::SHARED), Err(Errno::EACCES));
 }
 
 #[test]
@@ -252,7 +246,7 @@ fn advice_that_keeps_contents() {
         m.advise(page()..3 * page(), a).unwrap();
     }
     assert!(m.as_slice().unwrap().iter().all(|&b| b == 8));
-    let r = mmap(None, 0, page(), RW, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(page(), RW, MapFlags::PRIVATE).unwrap();
     r.advise(.., Advice::WillNeed).unwrap();
     munmap(r).unwrap();
 }
@@ -270,7 +264,7 @@ fn dont_need_zeroes_private_anonymous_pages_on_linux() {
     assert!(s[page()..2 * page()].iter().all(|&b| b == 0), "DONTNEED zeroes");
     assert!(s[2 * page()..].iter().all(|&b| b == 0xee));
 
-    let r = mmap(None, 0, page(), RW, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(page(), RW, MapFlags::PRIVATE).unwrap();
     // SAFETY: live, writable; the slice is dropped before the advice.
     unsafe { r.as_mut_slice() }.fill(1);
     // SAFETY: no reference into the region is alive.
@@ -286,7 +280,7 @@ fn dont_need_zeroes_private_anonymous_pages_on_linux() {
 #[test]
 fn lock_and_unlock() {
     let m = Mapping::anonymous(2 * page()).unwrap();
-    let r = mmap(None, 0, page(), RW, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(page(), RW, MapFlags::PRIVATE).unwrap();
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     let results = [
@@ -389,10 +383,7 @@ fn kernel_errors_come_back_as_errno() {
     // SAFETY: refused by the kernel.
     let r = unsafe { MapOptions::new(page()).prot(Prot::READ).map_file(&dir) };
     assert_eq!(r.err(), Some(Errno::ENODEV));
-    assert_eq!(
-        mmap(Some(dir.as_fd()), 0, page(), Prot::READ, MapFlags::PRIVATE),
-        Err(Errno::ENODEV)
-    );
+    assert_eq!(mmap(&dir, 0, page(), Prot::READ, MapFlags::PRIVATE), Err(Errno::ENODEV));
     #[cfg(target_os = "linux")]
     {
         // An O_PATH descriptor is not open for reading: EBADF.
@@ -403,15 +394,12 @@ fn kernel_errors_come_back_as_errno() {
             .open(&tmp.0)
             .unwrap();
         assert_eq!(
-            mmap(Some(path_only.as_fd()), 0, page(), Prot::READ, MapFlags::PRIVATE),
+            mmap(&path_only, 0, page(), Prot::READ, MapFlags::PRIVATE),
             Err(Errno::EBADF)
         );
     }
     // A file that cannot be written back to cannot be mapped shared and writable.
-    assert_eq!(
-        mmap(Some(ro.as_fd()), 0, page(), RW, MapFlags::SHARED),
-        Err(Errno::EACCES)
-    );
+    assert_eq!(mmap(&ro, 0, page(), RW, MapFlags::SHARED), Err(Errno::EACCES));
 }
 
 #[test]
@@ -421,4 +409,70 @@ fn handles_are_send_and_sync() {
     check::<bsd_mem::Region>();
     check::<bsd_mem::MappingInfo>();
     check::<MapOptions>();
+}
+
+#[test]
+fn map_file_maps_the_whole_file_shared_and_writable() {
+    // Not a multiple of the page: the length is the file's, exactly.
+    let contents: Vec<u8> = (0..2 * page() + 123).map(|i| (i % 253) as u8).collect();
+    let tmp = TempFile::new(&contents);
+    let file = tmp.open_rw();
+    // SAFETY: only this test uses the file.
+    let mut m = unsafe { Mapping::map_file(&file) }.unwrap();
+    assert_eq!(m.len(), contents.len());
+    assert_eq!(m.prot(), RW);
+    assert_eq!(m.as_slice().unwrap(), &contents[..]);
+    let info = registry::lookup(m.as_ptr()).expect("registered");
+    assert_eq!(info.file_offset(), Some(0));
+    assert!(info.flags().contains(MapFlags::SHARED));
+    m.as_mut_slice().unwrap()[contents.len() - 5..].copy_from_slice(b"tail!");
+    m.sync(.., SyncFlags::SYNC).unwrap();
+    let base = m.as_ptr();
+    drop(m);
+    assert!(registry::lookup(base).is_none(), "unregistered on drop");
+    let on_disk = std::fs::read(&tmp.0).unwrap();
+    assert_eq!(on_disk.len(), contents.len(), "the file did not grow");
+    assert_eq!(&on_disk[contents.len() - 5..], b"tail!");
+}
+
+#[test]
+fn map_file_readonly_needs_only_read_access_and_refuses_writes() {
+    let tmp = TempFile::new(b"read me, do not write me");
+    let ro = std::fs::File::open(&tmp.0).unwrap();
+    // SAFETY: only this test uses the file.
+    let mut m = unsafe { Mapping::map_file_readonly(&ro) }.unwrap();
+    assert_eq!(m.as_slice().unwrap(), b"read me, do not write me");
+    assert_eq!(m.prot(), Prot::READ);
+    assert_eq!(m.as_mut_slice().err(), Some(Errno::EACCES));
+    assert!(registry::lookup(m.as_ptr()).is_some());
+    // The read-write form on a read-only descriptor: the kernel's EACCES.
+    // SAFETY: as above.
+    assert_eq!(unsafe { Mapping::map_file(&ro) }.err(), Some(Errno::EACCES));
+    // Shared: a write through the descriptor shows in the mapping.
+    use std::os::unix::fs::FileExt;
+    tmp.open_rw().write_at(b"READ", 0).unwrap();
+    assert_eq!(&m.as_slice().unwrap()[..4], b"READ");
+    drop(m);
+}
+
+#[test]
+fn whole_file_mappings_of_empty_and_sizeless_files_are_einval() {
+    let empty = TempFile::new(b"");
+    let f = empty.open_rw();
+    // SAFETY: nothing is mapped.
+    assert_eq!(unsafe { Mapping::map_file(&f) }.err(), Some(Errno::EINVAL));
+    // SAFETY: as above.
+    assert_eq!(unsafe { Mapping::map_file_readonly(&f) }.err(), Some(Errno::EINVAL));
+    // A pipe: fstat reports size 0.
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for two descriptors.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: the pipe's ends are ours alone.
+    let (r, w) = unsafe {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1]))
+    };
+    // SAFETY: nothing is mapped.
+    assert_eq!(unsafe { Mapping::map_file_readonly(&r) }.err(), Some(Errno::EINVAL));
+    drop((r, w));
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use bsd_errno::Errno;
-use bsd_mem::{mmap, munmap, munmap_slice, registry, MapFlags, Mapping, Prot};
+use bsd_mem::{mmap_anonymous, munmap, munmap_slice, registry, MapFlags, Mapping, Prot};
 use common::mapped;
 
 const RW: Prot = Prot::READ.union(Prot::WRITE);
@@ -16,7 +16,7 @@ fn page() -> usize {
 #[test]
 fn rejected_unmaps_leave_the_mapping_alone() {
     let len = 4 * page();
-    let r = mmap(None, 0, len, RW, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(len, RW, MapFlags::PRIVATE).unwrap();
     // SAFETY: live, readable and writable; not used after the unmap below.
     let s = unsafe { r.as_mut_slice() };
     s.fill(0xa5);
@@ -85,7 +85,7 @@ fn unknown_memory_is_refused_without_a_kernel_call() {
 
 #[test]
 fn double_unmap_and_stale_region() {
-    let r = mmap(None, 0, page(), RW, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(page(), RW, MapFlags::PRIVATE).unwrap();
     let copy = r;
     munmap(r).unwrap();
     assert_eq!(munmap(copy), Err(Errno::EINVAL));
@@ -105,9 +105,9 @@ fn a_stale_region_does_not_match_a_new_mapping_at_its_address() {
     // size more often than not; try until it does (in a test binary whose
     // other tests map too, it may take a few rounds).
     for _ in 0..1000 {
-        let old = mmap(None, 0, page(), RW, MapFlags::PRIVATE).unwrap();
+        let old = mmap_anonymous(page(), RW, MapFlags::PRIVATE).unwrap();
         munmap(old).unwrap();
-        let new = mmap(None, 0, page(), RW, MapFlags::PRIVATE).unwrap();
+        let new = mmap_anonymous(page(), RW, MapFlags::PRIVATE).unwrap();
         if new.as_ptr() != old.as_ptr() {
             munmap(new).unwrap();
             continue;
@@ -127,23 +127,18 @@ fn a_stale_region_does_not_match_a_new_mapping_at_its_address() {
 
 #[test]
 fn zero_length_and_bad_arguments_are_einval() {
-    assert_eq!(mmap(None, 0, 0, RW, MapFlags::PRIVATE), Err(Errno::EINVAL));
+    assert_eq!(mmap_anonymous(0, RW, MapFlags::PRIVATE), Err(Errno::EINVAL));
     // Neither or both of SHARED and PRIVATE.
-    assert_eq!(mmap(None, 0, page(), RW, MapFlags::empty()), Err(Errno::EINVAL));
+    assert_eq!(mmap_anonymous(page(), RW, MapFlags::empty()), Err(Errno::EINVAL));
     assert_eq!(
-        mmap(None, 0, page(), RW, MapFlags::SHARED | MapFlags::PRIVATE),
+        mmap_anonymous(page(), RW, MapFlags::SHARED | MapFlags::PRIVATE),
         Err(Errno::EINVAL)
     );
     // Fixed addresses are refused: there is no address argument.
     let fixed = MapFlags::PRIVATE | MapFlags::from_bits_retain(libc::MAP_FIXED);
-    assert_eq!(mmap(None, 0, page(), RW, fixed), Err(Errno::EINVAL));
-    // Anonymous with an offset.
-    assert_eq!(
-        mmap(None, page() as u64, page(), RW, MapFlags::PRIVATE),
-        Err(Errno::EINVAL)
-    );
+    assert_eq!(mmap_anonymous(page(), RW, fixed), Err(Errno::EINVAL));
     // Too large to round up.
-    assert_eq!(mmap(None, 0, usize::MAX, RW, MapFlags::PRIVATE), Err(Errno::ENOMEM));
+    assert_eq!(mmap_anonymous(usize::MAX, RW, MapFlags::PRIVATE), Err(Errno::ENOMEM));
     assert_eq!(Mapping::anonymous(0).err(), Some(Errno::EINVAL));
     assert_eq!(
         Mapping::options(page()).offset(1).map_anonymous().err(),
@@ -154,7 +149,7 @@ fn zero_length_and_bad_arguments_are_einval() {
 #[test]
 fn lookup_finds_interior_pointers() {
     let len = 5 * page() + 123;
-    let r = mmap(None, 0, len, Prot::READ, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(len, Prot::READ, MapFlags::PRIVATE).unwrap();
     for off in [0, 1, page() - 1, page(), 3 * page() + 17, len - 1] {
         let info = registry::lookup(r.as_ptr().wrapping_add(off)).expect("inside");
         assert_eq!(info.as_ptr(), r.as_ptr().cast_const());
@@ -193,7 +188,7 @@ fn lookup_among_many_and_snapshot() {
 
 #[test]
 fn lookup_reports_the_protection_of_the_page() {
-    let r = mmap(None, 0, 4 * page(), RW, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(4 * page(), RW, MapFlags::PRIVATE).unwrap();
     // SAFETY: no reference into the region exists.
     unsafe { r.protect(page()..2 * page(), Prot::READ) }.unwrap();
     let at = |off: usize| registry::lookup(r.as_ptr().wrapping_add(off)).unwrap();
@@ -235,7 +230,7 @@ fn a_mapping_owns_its_memory() {
 #[test]
 fn region_calls_check_ranges_before_the_kernel() {
     let len = 3 * page();
-    let r = mmap(None, 0, len, RW, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(len, RW, MapFlags::PRIVATE).unwrap();
     for (start, end) in [(0, 0), (page(), page()), (0, len + 1), (len, len + 1), (1, page())] {
         let unaligned = start % page() != 0 && start < end && end <= len;
         // SAFETY: refused (or, for in-range unaligned ranges, refused by

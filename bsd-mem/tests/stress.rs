@@ -6,7 +6,7 @@
 mod common;
 
 use bsd_errno::Errno;
-use bsd_mem::{mmap, munmap, munmap_slice, registry, MapFlags, MapOptions, Mapping, Prot, Region};
+use bsd_mem::{mmap_anonymous, munmap, munmap_slice, registry, MapFlags, MapOptions, Mapping, Prot, Region};
 use common::{maps_lines, open_fds, TempFile};
 use std::collections::VecDeque;
 
@@ -33,7 +33,7 @@ fn churn(seed: u64, cycles: usize) {
             m.as_mut_slice().unwrap()[len - 1] = 1;
             Live::Owned(m)
         } else {
-            let r = mmap(None, 0, len, Prot::READ | Prot::WRITE, MapFlags::PRIVATE).unwrap();
+            let r = mmap_anonymous(len, Prot::READ | Prot::WRITE, MapFlags::PRIVATE).unwrap();
             // SAFETY: live, writable, referenced only here.
             unsafe { r.as_mut_slice()[0] = 2 };
             Live::Raw(r)

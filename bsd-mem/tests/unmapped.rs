@@ -5,7 +5,7 @@
 
 mod common;
 
-use bsd_mem::{mmap, munmap, munmap_slice, registry, MapFlags, Mapping, Prot};
+use bsd_mem::{mmap_anonymous, munmap, munmap_slice, registry, MapFlags, Mapping, Prot};
 use common::mapped;
 
 #[test]
@@ -15,7 +15,7 @@ fn accepted_unmaps_unmap() {
 
     // munmap_slice of exactly the mapping.
     let len = 4 * page;
-    let r = mmap(None, 0, len, rw, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(len, rw, MapFlags::PRIVATE).unwrap();
     assert!(mapped(r.as_ptr(), len));
     // SAFETY: live and readable; not used after the unmap.
     let s = unsafe { r.as_slice() };
@@ -24,7 +24,7 @@ fn accepted_unmaps_unmap() {
     assert_eq!(registry::lookup(r.as_ptr()), None);
 
     // munmap of a Region.
-    let r = mmap(None, 0, page, rw, MapFlags::PRIVATE).unwrap();
+    let r = mmap_anonymous(page, rw, MapFlags::PRIVATE).unwrap();
     munmap(r).unwrap();
     assert!(!mapped(r.as_ptr(), page));
 

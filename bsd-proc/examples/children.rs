@@ -3,7 +3,7 @@
 //!
 //! `cargo run -p bsd-proc --example children`
 
-use bsd_proc::{wait4, WaitOptions, Waited};
+use bsd_proc::{kill, wait4, Signal, WaitOptions, Waited};
 use std::process::Command;
 
 fn show(what: &str, w: &Waited) {
@@ -18,11 +18,6 @@ fn show(what: &str, w: &Waited) {
     );
 }
 
-fn signal(pid: libc::pid_t, sig: libc::c_int) {
-    // SAFETY: kill touches no memory; `pid` is our own, unreaped child.
-    unsafe { libc::kill(pid, sig) };
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let child = Command::new("sh").args(["-c", "exit 3"]).spawn()?;
     let w = wait4(i32::try_from(child.id())?, WaitOptions::empty())?.ok_or("no child")?;
@@ -30,16 +25,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let child = Command::new("sleep").arg("30").spawn()?;
     let pid = i32::try_from(child.id())?;
-    signal(pid, libc::SIGTERM);
+    kill(pid, Signal::TERM)?;
     show("SIGTERM", &wait4(pid, WaitOptions::empty())?.ok_or("no child")?);
 
     let child = Command::new("sleep").arg("30").spawn()?;
     let pid = i32::try_from(child.id())?;
-    signal(pid, libc::SIGSTOP);
+    kill(pid, Signal::STOP)?;
     show("SIGSTOP", &wait4(pid, WaitOptions::UNTRACED)?.ok_or("no child")?);
-    signal(pid, libc::SIGCONT);
+    kill(pid, Signal::CONT)?;
     show("SIGCONT", &wait4(pid, WaitOptions::CONTINUED)?.ok_or("no child")?);
-    signal(pid, libc::SIGKILL);
+    kill(pid, Signal::KILL)?;
     show("SIGKILL", &wait4(pid, WaitOptions::empty())?.ok_or("no child")?);
 
     let me = bsd_proc::getrusage(bsd_proc::Who::Children)?;

@@ -23,7 +23,7 @@ macro_rules! id_type {
             #[doc = concat!("The raw ", $what, " id.")]
             #[inline]
             #[must_use]
-            pub const fn as_raw(self) -> $raw {
+            pub const fn raw(self) -> $raw {
                 self.0
             }
 
@@ -85,7 +85,7 @@ id_type!(
     ///
     /// ```
     /// use bsd_proc::Gid;
-    /// assert_eq!(Gid::from_raw(20).as_raw(), 20);
+    /// assert_eq!(Gid::from_raw(20).raw(), 20);
     /// assert_eq!(Gid::ROOT.to_string(), "0");
     /// assert_eq!(format!("{:?}", Gid::from_raw(5)), "Gid(5)");
     /// let _ = Gid::current();

@@ -24,7 +24,7 @@
 //!   [`group_count`], [`setgroups`] (the empty slice clears), [`ngroups_max`].
 //! - Waiting: [`wait4`] → [`Waited`] (pid, [`WaitStatus`], [`Rusage`]);
 //!   [`waitid`] with a [`WaitId`] → [`ChildInfo`] (from `siginfo`), with
-//!   [`WaitOptions::NOWAIT`] to peek; FreeBSD's `wait6` (both the child's and
+//!   [`WaitOptions::NOWAIT`] to peek; FreeBSD's and NetBSD's `wait6` (both the child's and
 //!   its descendants' usage); Linux's `pidfd_open`.
 //! - [`WaitStatus`]: the raw word with `exited()`, `exit_status()`,
 //!   `signaled()`, `signal()`, `core_dumped()`, `stopped()`,
@@ -40,17 +40,20 @@
 //! - The continued word differs per platform ([`Family`]); the decoding is
 //!   right on each. Go's `syscall` package reads a real `SIGSTOP` stop as
 //!   "continued" on the BSDs; this crate does not.
-//! - `wait6` is FreeBSD only; `pidfd_open` and `WaitId::PidFd` Linux only;
+//! - `wait6` is FreeBSD and NetBSD only; `pidfd_open` and `WaitId::PidFd` Linux only;
 //!   `Who::Thread` Linux, FreeBSD and OpenBSD; `WaitOptions::TRAPPED` the
 //!   BSDs; `trap_cause` (ptrace events) Linux only.
-//! - On FreeBSD before 15.0, DragonFly and Apple, element 0 of the group
-//!   list is the effective gid ([`setgroups`]).
+//! - On DragonFly and Apple, element 0 of the group list is the effective
+//!   gid ([`setgroups`]). FreeBSD changed that in 15.0; this crate gives the
+//!   15.0 behaviour (supplementary groups only) on every FreeBSD release,
+//!   deciding at run time.
 //! - Signal numbers differ (`SIGSTOP` is 17 on the BSDs, 19 on Linux):
 //!   compare with `libc::SIG*`, never with literals.
 //!
 //! EINTR is returned, never retried behind the caller's back; wrap a call in
 //! [`bsd_errno::retry_on_eintr`] to restart it.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
@@ -104,17 +107,24 @@ mod groups;
 mod ids;
 mod rusage;
 mod siginfo;
+mod signal;
 mod status;
 mod sys;
 mod wait;
 
+pub use bsd_errno::{Errno, Result};
 pub use groups::{getgroups, getgroups_into, group_count, max_setgroups, ngroups_max, setgroups};
 pub use ids::{Gid, Uid};
 pub use rusage::{getrusage, Rusage, Who};
+#[doc(hidden)]
+pub use siginfo::__fuzz as __fuzz_siginfo;
 pub use siginfo::{ChildCode, ChildInfo};
+pub use signal::{kill, killpg, Signal};
 pub use status::{Family, WaitEvent, WaitStatus};
 #[cfg(target_os = "linux")]
+#[cfg_attr(docsrs, doc(cfg(target_os = "linux")))]
 pub use wait::pidfd_open;
 pub use wait::{wait4, waitid, WaitId, WaitOptions, Waited};
-#[cfg(target_os = "freebsd")]
+#[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "netbsd"))))]
 pub use wait::{wait6, Waited6};

@@ -9,7 +9,7 @@ use std::time::Duration;
 /// Resource usage (`struct rusage`), with times as [`Duration`] and the
 /// maximum resident set size in bytes on every platform.
 ///
-/// A transparent wrapper around `libc::rusage`; [`Rusage::as_raw`] gives the
+/// A transparent wrapper around `libc::rusage`; [`Rusage::raw`] gives the
 /// fields this type has no accessor for (`ru_ixrss`, `ru_idrss`,
 /// `ru_isrss`). Counters the kernel leaves at zero (many on Linux: swaps,
 /// messages, signals) read as 0; a negative field (never written by a
@@ -54,7 +54,7 @@ impl Rusage {
     /// The raw `struct rusage`.
     #[inline]
     #[must_use]
-    pub const fn as_raw(&self) -> &libc::rusage {
+    pub const fn raw(&self) -> &libc::rusage {
         &self.0
     }
 
@@ -195,6 +195,10 @@ pub enum Who {
     /// # Platforms
     /// Linux, FreeBSD and OpenBSD only.
     #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))
+    )]
     Thread,
 }
 

@@ -19,30 +19,19 @@
 //! `si_status()`) place the fields *after* the 116-byte padding member of
 //! the union, past the end of the real data; they are not used here.
 //!
-//! # OpenBSD's `si_status`: offset 32, not 40 (LP64)
-//! No OpenBSD header is at hand here, and the sources disagree, so the
-//! reasoning is written down:
-//! - `libc`'s `si_status()` declares `_pid, _uid, _utime, _stime, _status`
-//!   (behind the padding). Read without the padding bug, that order would
-//!   put `_status` at 40. But it also puts `_uid` and `_utime` side by
-//!   side, where the header has them in two members of one union
-//!   (`_pdata._kill._uid` and `_pdata._cld._utime` share offset 24), so it
-//!   is not a transcription of the header. No other one is at hand: `nix`
-//!   0.32 has no `waitid` on OpenBSD, and `rustix` 1.1 leaves OpenBSD out of
-//!   its `waitid` (and NetBSD out of `si_status`, for the same kind of
-//!   mismatch).
-//! - OpenBSD's `<sys/siginfo.h>` (Theo de Raadt's, 1997) follows SVR4 /
-//!   Solaris, whose `_cld` is `{ clock_t _utime; int _status; clock_t
-//!   _stime; }`: `_status` between the two times, 8 bytes into `_pdata`
-//!   once `_utime` (a 64-bit `clock_t` on every OpenBSD: `libc`'s
-//!   `clock_t = i64`) is aligned. With `_pdata` at 24 that is offset 32.
-//! - The kernel's `waitid` fills `si_pid`, `si_uid` and `si_status` of one
-//!   `siginfo_t`; `si_uid` (`_kill._uid`) shares its bytes with the low
-//!   half of `_cld._utime`, which it therefore does not write. Offsets 24
-//!   (uid) and 32 (status) do not overlap; 40 would be `_stime`'s slot.
-//!
-//! So the layout here reads 32 (24 on i386). Should an OpenBSD machine show
-//! otherwise, only the `Family::OpenBsd` arm of `Layout::of` changes.
+//! # OpenBSD: `si_status` at 32 (LP64), from the header
+//! OpenBSD's `sys/sys/siginfo.h` (openbsd/src, commit 52a0e603) defines
+//! `siginfo_t` as `int si_signo, si_code, si_errno;` and a union of
+//! `SI_MAXSZ` (128) − 12 bytes whose `_proc` member is `pid_t _pid;`
+//! followed by the union `_pdata` of `_kill { uid_t _uid; union sigval
+//! _value; }` and `_cld { clock_t _utime; int _status; clock_t _stime; }`;
+//! `si_pid`, `si_uid` and `si_status` name `_proc._pid`,
+//! `_pdata._kill._uid` and `_pdata._cld._status`. `clock_t` is 64-bit on
+//! every OpenBSD, so on amd64 the union starts at 16, `_pdata` at 24
+//! (`si_uid`), `_status` 8 bytes into it at 32, and the whole is 136
+//! bytes; on i386 (64-bit integers aligned to 4) 12, 16 and 24. `si_uid`
+//! shares its bytes with the low half of `_utime`, which `waitid` leaves
+//! for it.
 
 use crate::status::{Family, WaitEvent};
 use crate::Uid;
@@ -160,6 +149,35 @@ impl ChildInfo {
         self.status
     }
 
+    /// Reads a `siginfo_t` that describes a child (from `waitid`, or a
+    /// `SIGCHLD` handler installed with `SA_SIGINFO`) with this platform's
+    /// layout. `None` when `si_pid` is 0 (what `waitid` with `WNOHANG`
+    /// leaves when no child changed state).
+    ///
+    /// ```
+    /// use bsd_proc::ChildInfo;
+    /// // SAFETY: siginfo_t is plain data; all-zero bytes are a valid value.
+    /// let empty: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    /// assert_eq!(ChildInfo::from_siginfo(&empty), None);
+    /// ```
+    #[must_use]
+    pub fn from_siginfo(si: &libc::siginfo_t) -> Option<ChildInfo> {
+        // Only the four fields are copied: `siginfo_t` may have padding
+        // bytes elsewhere, which must not be read.
+        let base: *const u8 = (si as *const libc::siginfo_t).cast();
+        let l = Layout::HOST;
+        let mut bytes = [0u8; Layout::HOST.end()];
+        for at in [l.code, l.pid, l.uid, l.status] {
+            let dst = bytes.get_mut(at..at + 4)?;
+            // SAFETY: `at + 4 <= Layout::HOST.end() <= size_of::<siginfo_t>()`
+            // (checked at compile time), and the four bytes at `at` are a
+            // C `int`/`pid_t`/`uid_t` member of every platform's siginfo_t,
+            // so initialized.
+            unsafe { core::ptr::copy_nonoverlapping(base.add(at), dst.as_mut_ptr(), 4) };
+        }
+        Layout::HOST.decode(&bytes)
+    }
+
     /// The same information as a [`WaitEvent`], to share code with
     /// [`WaitStatus::event`](crate::WaitStatus::event). An unknown code gives
     /// [`WaitEvent::Unknown`] with the raw `si_status`.
@@ -274,7 +292,7 @@ impl Layout {
 
     /// Reads the siginfo of a call that already named the child `pid`
     /// (`wait6`): a zero `si_pid` is replaced by `pid`.
-    #[cfg(any(target_os = "freebsd", test))]
+    #[cfg(any(target_os = "freebsd", target_os = "netbsd", test))]
     pub(crate) fn decode_or_pid(&self, bytes: &[u8], pid: libc::pid_t) -> ChildInfo {
         let mut info = self.decode_fields(bytes).unwrap_or(ChildInfo {
             pid,
@@ -298,6 +316,30 @@ impl Layout {
     }
 }
 
+/// Entry points for the fuzz targets (`fuzz/fuzz_targets/siginfo.rs`):
+/// the decoder of any family and data model, and its offsets. Not part of
+/// the API.
+#[doc(hidden)]
+pub mod __fuzz {
+    use super::{ChildInfo, Layout};
+    use crate::Family;
+
+    /// `[si_code, si_pid, si_uid, si_status]` offsets of `family`'s
+    /// `siginfo_t` with `ptr_bytes`-wide pointers and `i64_align`-aligned
+    /// 64-bit integers.
+    #[must_use]
+    pub fn offsets(family: Family, ptr_bytes: usize, i64_align: usize) -> [usize; 4] {
+        let l = Layout::of(family, ptr_bytes, i64_align);
+        [l.code, l.pid, l.uid, l.status]
+    }
+
+    /// Decodes `bytes` as `family`'s `siginfo_t` (see [`offsets`]).
+    #[must_use]
+    pub fn decode(family: Family, ptr_bytes: usize, i64_align: usize, bytes: &[u8]) -> Option<ChildInfo> {
+        Layout::of(family, ptr_bytes, i64_align).decode(bytes)
+    }
+}
+
 /// A buffer the kernel fills as a `siginfo_t`, read back as bytes.
 #[repr(C, align(16))]
 pub(crate) struct SiginfoBuf([u8; SIGINFO_SIZE]);
@@ -305,6 +347,27 @@ pub(crate) struct SiginfoBuf([u8; SIGINFO_SIZE]);
 const SIGINFO_SIZE: usize = core::mem::size_of::<libc::siginfo_t>();
 const _: () = assert!(core::mem::align_of::<libc::siginfo_t>() <= 16);
 const _: () = assert!(Layout::HOST.end() <= SIGINFO_SIZE);
+
+// The host layout against `libc`'s own `siginfo_t`, checked at compile time
+// on every target (32-bit and big-endian ones included): `si_code` where
+// `libc` has it; the flat fields of FreeBSD, DragonFly and Apple; the start
+// of the union (where `libc` puts `si_addr`, the first member of every arm)
+// on NetBSD and OpenBSD; and the sizes the headers give.
+const _: () = assert!(core::mem::offset_of!(libc::siginfo_t, si_code) == Layout::HOST.code);
+#[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple"))]
+const _: () = {
+    assert!(core::mem::offset_of!(libc::siginfo_t, si_pid) == Layout::HOST.pid);
+    assert!(core::mem::offset_of!(libc::siginfo_t, si_uid) == Layout::HOST.uid);
+    assert!(core::mem::offset_of!(libc::siginfo_t, si_status) == Layout::HOST.status);
+};
+#[cfg(any(target_os = "netbsd", target_os = "openbsd"))]
+const _: () = assert!(core::mem::offset_of!(libc::siginfo_t, si_addr) == Layout::HOST.pid);
+// OpenBSD: `SI_MAXSZ` (128) bytes, 136 where the union is 8-aligned.
+#[cfg(target_os = "openbsd")]
+const _: () = assert!(SIGINFO_SIZE == if Layout::HOST.pid == 16 { 136 } else { 128 });
+// NetBSD and Linux: 128 bytes on every target.
+#[cfg(any(target_os = "netbsd", target_os = "linux"))]
+const _: () = assert!(SIGINFO_SIZE == 128);
 
 impl SiginfoBuf {
     pub(crate) const fn zeroed() -> SiginfoBuf {
@@ -511,7 +574,7 @@ mod tests {
         // SAFETY: the accessors read fields of a fully initialized value.
         unsafe {
             assert_eq!(info.pid(), si.si_pid());
-            assert_eq!(info.uid().as_raw(), si.si_uid());
+            assert_eq!(info.uid().raw(), si.si_uid());
             assert_eq!(info.status(), si.si_status());
         }
         assert_eq!(info.code().raw(), si.si_code);

@@ -38,17 +38,21 @@ bitflags! {
         /// `WTRAPPED`: report traced children that trapped (BSD; Linux and
         /// Apple report traced stops through `UNTRACED`/`STOPPED`).
         #[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd", target_os = "openbsd"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd", target_os = "openbsd"))))]
         const TRAPPED = libc::WTRAPPED;
         /// `__WALL` (Linux): wait for every child, whether a clone or not.
         #[cfg(target_os = "linux")]
+        #[cfg_attr(docsrs, doc(cfg(target_os = "linux")))]
         const ALL = libc::__WALL;
         /// `__WCLONE` (Linux): wait only for clone children (those that do
         /// not signal `SIGCHLD` on exit).
         #[cfg(target_os = "linux")]
+        #[cfg_attr(docsrs, doc(cfg(target_os = "linux")))]
         const CLONE = libc::__WCLONE;
         /// `__WNOTHREAD` (Linux): do not wait for children of other threads
         /// of this process.
         #[cfg(target_os = "linux")]
+        #[cfg_attr(docsrs, doc(cfg(target_os = "linux")))]
         const NOTHREAD = libc::__WNOTHREAD;
     }
 }
@@ -115,6 +119,7 @@ pub enum WaitId<'fd> {
     /// a pidfd cannot come to name another process after the child is
     /// reaped.
     #[cfg(target_os = "linux")]
+    #[cfg_attr(docsrs, doc(cfg(target_os = "linux")))]
     PidFd(BorrowedFd<'fd>),
     #[cfg(not(target_os = "linux"))]
     #[doc(hidden)]
@@ -195,7 +200,8 @@ pub fn waitid(id: WaitId<'_>, options: WaitOptions) -> Result<Option<ChildInfo>>
 
 /// A child [`wait6`] reported: the status word, the child's own resource
 /// usage and that of its waited-for descendants, and the `siginfo`.
-#[cfg(target_os = "freebsd")]
+#[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "netbsd"))))]
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct Waited6 {
@@ -212,20 +218,23 @@ pub struct Waited6 {
     pub info: ChildInfo,
 }
 
-/// FreeBSD's `wait6(2)`: [`waitid`]'s selection and options, with
-/// [`wait4`]'s status word, and the resource usage of both the child and
-/// its descendants.
+/// `wait6(2)`: [`waitid`]'s selection and options, with [`wait4`]'s status
+/// word, and the resource usage of both the child and its descendants.
 ///
 /// # Errors
 /// As [`waitid`].
 ///
 /// # Platforms
-/// FreeBSD only (`libc` does not bind it; declared here from
-/// `<sys/wait.h>`).
+/// FreeBSD (≥ 9.2) and NetBSD (≥ 8.0) only. `libc` binds neither; the
+/// function is declared here from each system's `<sys/wait.h>`, and the
+/// [`WaitId`] is translated with each system's own `idtype_t` numbers
+/// (NetBSD's differ from FreeBSD's: `P_PID` is 1 there, 0 on FreeBSD).
 ///
 /// # References
 /// - [FreeBSD](https://man.freebsd.org/cgi/man.cgi?query=wait6&sektion=2)
-#[cfg(target_os = "freebsd")]
+/// - [NetBSD](https://man.netbsd.org/wait6.2)
+#[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "netbsd"))))]
 pub fn wait6(id: WaitId<'_>, options: WaitOptions) -> Result<Option<Waited6>> {
     let (idtype, raw_id) = raw_wait_id(id)?;
     sys::wait6(idtype, raw_id, options.bits())
@@ -259,6 +268,7 @@ pub fn wait6(id: WaitId<'_>, options: WaitOptions) -> Result<Option<Waited6>> {
 /// # References
 /// - [Linux](https://man7.org/linux/man-pages/man2/pidfd_open.2.html)
 #[cfg(target_os = "linux")]
+#[cfg_attr(docsrs, doc(cfg(target_os = "linux")))]
 pub fn pidfd_open(pid: libc::pid_t) -> Result<OwnedFd> {
     sys::pidfd_open(pid)
 }

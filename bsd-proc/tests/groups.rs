@@ -18,15 +18,11 @@ fn is_root() -> bool {
 }
 
 /// Whether `got` is what getgroups reports once the list is cleared:
-/// nothing — or, where the kernel keeps the effective gid in element 0
-/// (FreeBSD before 15.0, DragonFly, Apple), the effective gid alone
-/// (FreeBSD's `setgroups(0, NULL)` keeps `cr_groups[0]`).
+/// nothing — or, where the list shows the effective gid in element 0
+/// (DragonFly, Apple), the effective gid alone (`setgroups(0, NULL)` keeps
+/// `cr_groups[0]`). FreeBSD hides it on every release.
 fn is_cleared(got: &[Gid]) -> bool {
-    if cfg!(any(
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_vendor = "apple"
-    )) {
+    if cfg!(any(target_os = "dragonfly", target_vendor = "apple")) {
         got.is_empty() || got == [Gid::effective()]
     } else {
         got.is_empty()

@@ -357,7 +357,7 @@ fn getrusage_of_self_and_thread() {
     // The raw struct round-trips.
     let raw: libc::rusage = me.into();
     assert_eq!(Rusage::from(raw).max_rss_bytes(), me.max_rss_bytes());
-    assert_eq!(me.as_raw().ru_maxrss, raw.ru_maxrss);
+    assert_eq!(me.raw().ru_maxrss, raw.ru_maxrss);
 }
 
 #[cfg(target_os = "linux")]

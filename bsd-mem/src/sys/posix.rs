@@ -25,6 +25,17 @@ pub(crate) fn page_size() -> usize {
     }
 }
 
+/// The size of the file open as `fd` (`fstat`'s `st_size`).
+pub(crate) fn file_size(fd: std::os::fd::BorrowedFd<'_>) -> Result<libc::off_t> {
+    use std::os::fd::AsRawFd;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `st` is valid for writes of a `stat`; the descriptor is
+    // borrowed, so open for the whole call.
+    check(unsafe { libc::fstat(fd.as_raw_fd(), st.as_mut_ptr()) })?;
+    // SAFETY: fstat succeeded, so it filled in the whole structure.
+    Ok(unsafe { st.assume_init() }.st_size)
+}
+
 /// `mmap(NULL, len, prot, flags, fd, offset)`.
 ///
 /// # Safety

@@ -45,11 +45,13 @@ pub fn paused_child(own_group: bool) -> libc::pid_t {
     pid
 }
 
-/// Sends `sig` to `pid`, asserting success.
+/// Sends signal number `sig` to `pid` with the crate's `kill`, asserting
+/// success.
 pub fn kill(pid: libc::pid_t, sig: i32) {
-    // SAFETY: kill touches no memory.
-    let r = unsafe { libc::kill(pid, sig) };
-    assert_eq!(r, 0, "kill({pid}, {sig}): {}", std::io::Error::last_os_error());
+    let signal = bsd_proc::Signal::try_from(sig).expect("a valid signal number");
+    if let Err(e) = bsd_proc::kill(pid, signal) {
+        panic!("kill({pid}, {signal}): {e:?}");
+    }
 }
 
 /// Reaps `pid` with the raw call (independent of the crate under test).
