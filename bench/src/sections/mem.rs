@@ -5,7 +5,7 @@
 //! two at once, and the cost of `lookup` among 10 000 live mappings.
 
 use crate::{Compare, Report};
-use bsd_mem::{mmap, munmap, registry, MapFlags, MapOptions, Prot, SyncFlags};
+use bsd_mem::{mmap_anonymous, munmap, registry, MapFlags, MapOptions, Prot, SyncFlags};
 use std::os::fd::AsFd;
 
 /// Runs the section.
@@ -19,7 +19,7 @@ pub fn run(r: &mut Report) {
     if let Err(e) = file_demo(r) {
         r.failed("file mapping", &e);
     }
-    match mmap(None, 0, 3 * page, Prot::READ | Prot::WRITE, MapFlags::PRIVATE) {
+    match mmap_anonymous(3 * page, Prot::READ | Prot::WRITE, MapFlags::PRIVATE) {
         Ok(region) => {
             let inside = region.as_ptr().wrapping_add(page + 123);
             match registry::lookup(inside) {
@@ -123,7 +123,7 @@ pub mod ops {
 
     /// `bsd_mem::mmap` + `bsd_mem::munmap` (the registry API).
     pub fn registry() {
-        if let Ok(r) = bsd_mem::mmap(None, 0, LEN, Prot::READ | Prot::WRITE, MapFlags::PRIVATE) {
+        if let Ok(r) = bsd_mem::mmap_anonymous(LEN, Prot::READ | Prot::WRITE, MapFlags::PRIVATE) {
             let _ = black_box(bsd_mem::munmap(black_box(r)));
         }
     }

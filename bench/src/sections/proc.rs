@@ -4,7 +4,7 @@
 //! spawn+reap against the raw calls, nix and std.
 
 use crate::{Compare, Report};
-use bsd_proc::{getgroups, ngroups_max, setgroups, wait4, Gid, Rusage, Uid, WaitOptions, Waited};
+use bsd_proc::{getgroups, ngroups_max, setgroups, wait4, Gid, Rusage, Signal, Uid, WaitOptions, Waited};
 use std::process::{Child, Command};
 use std::time::Duration;
 
@@ -31,16 +31,16 @@ pub fn run(r: &mut Report) {
         r,
         "killed by SIGTERM",
         &mut sleeper(),
-        &[(libc::SIGTERM, WaitOptions::empty())],
+        &[(Signal::TERM, WaitOptions::empty())],
     );
     narrate(
         r,
         "stopped, continued, killed",
         &mut sleeper(),
         &[
-            (libc::SIGSTOP, WaitOptions::UNTRACED),
-            (libc::SIGCONT, WaitOptions::CONTINUED),
-            (libc::SIGKILL, WaitOptions::empty()),
+            (Signal::STOP, WaitOptions::UNTRACED),
+            (Signal::CONT, WaitOptions::CONTINUED),
+            (Signal::KILL, WaitOptions::empty()),
         ],
     );
 
@@ -99,7 +99,7 @@ fn sleeper() -> Command {
 
 /// Spawns `cmd`, then for each (signal, options) sends the signal and
 /// reports what wait4 saw; finally reaps the child if it is still there.
-fn narrate(r: &mut Report, what: &str, cmd: &mut Command, steps: &[(i32, WaitOptions)]) {
+fn narrate(r: &mut Report, what: &str, cmd: &mut Command, steps: &[(Signal, WaitOptions)]) {
     let child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => return r.failed(&format!("spawn a child that {what}"), &e),
@@ -107,8 +107,8 @@ fn narrate(r: &mut Report, what: &str, cmd: &mut Command, steps: &[(i32, WaitOpt
     let pid = child_pid(&child);
     let mut done = false;
     for &(sig, options) in steps {
-        // SAFETY: kill touches no memory; `pid` is our unreaped child.
-        unsafe { libc::kill(pid, sig) };
+        // `pid` is our unreaped child, so the number names it.
+        let _ = bsd_proc::kill(pid, sig);
         match wait4(pid, options) {
             Ok(Some(w)) => {
                 done = w.status.exited() || w.status.signaled();
