@@ -158,6 +158,19 @@ bitflags::bitflags! {
         /// Access to the file was revoked (`revoke(2)`, or its file system
         /// was unmounted).
         const REVOKE = note::vnode::REVOKE;
+        // Access notes (FreeBSD ≥ 11, NetBSD ≥ 10, and Linux).
+        /// The file was opened.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        const OPEN = note::vnode::OPEN;
+        /// A descriptor of the file that could not write was closed.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        const CLOSE = note::vnode::CLOSE;
+        /// A descriptor of the file that could write was closed.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        const CLOSE_WRITE = note::vnode::CLOSE_WRITE;
+        /// The file was read.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        const READ = note::vnode::READ;
         const _ = !0;
     }
 }
@@ -215,6 +228,42 @@ pub mod note {
         pub const RENAME: u32 = sys::NOTE_RENAME;
         /// `NOTE_REVOKE`: access was revoked.
         pub const REVOKE: u32 = sys::NOTE_REVOKE;
+
+        // Access notes: FreeBSD ≥ 11, NetBSD ≥ 10, and Linux (from
+        // inotify's IN_OPEN, IN_CLOSE_NOWRITE, IN_CLOSE_WRITE, IN_ACCESS).
+        // DragonFly, OpenBSD and Apple have none of them; there the names
+        // do not exist (the same bits mean other notes on OpenBSD and
+        // Apple).
+        /// `NOTE_OPEN`: the file was opened.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+        )]
+        pub const OPEN: u32 = sys::NOTE_OPEN;
+        /// `NOTE_CLOSE`: a descriptor of the file opened without write
+        /// access was closed (its last reference).
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+        )]
+        pub const CLOSE: u32 = sys::NOTE_CLOSE;
+        /// `NOTE_CLOSE_WRITE`: a descriptor of the file opened with write
+        /// access was closed (its last reference).
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+        )]
+        pub const CLOSE_WRITE: u32 = sys::NOTE_CLOSE_WRITE;
+        /// `NOTE_READ`: the file was read (for a directory: listed).
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+        )]
+        pub const READ: u32 = sys::NOTE_READ;
     }
 
     /// `EVFILT_READ` / `EVFILT_WRITE` `fflags`.

@@ -22,6 +22,22 @@ pub(crate) use libc::{
 #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_vendor = "apple"))]
 pub(crate) use libc::{NOTE_NSECONDS, NOTE_SECONDS, NOTE_USECONDS};
 
+// EVFILT_VNODE's access notes: FreeBSD ≥ 11 and NetBSD ≥ 10 (both
+// sys/sys/event.h: NOTE_OPEN 0x80, NOTE_CLOSE 0x100, NOTE_CLOSE_WRITE
+// 0x200, NOTE_READ 0x400). `libc` names them for FreeBSD only. DragonFly,
+// OpenBSD and Apple have none of them (OpenBSD's 0x80 is NOTE_TRUNCATE,
+// Apple's 0x80 NOTE_NONE and 0x100 NOTE_FUNLOCK).
+#[cfg(target_os = "freebsd")]
+pub(crate) use libc::{NOTE_CLOSE, NOTE_CLOSE_WRITE, NOTE_OPEN, NOTE_READ};
+#[cfg(target_os = "netbsd")]
+pub(crate) const NOTE_OPEN: u32 = 0x0080;
+#[cfg(target_os = "netbsd")]
+pub(crate) const NOTE_CLOSE: u32 = 0x0100;
+#[cfg(target_os = "netbsd")]
+pub(crate) const NOTE_CLOSE_WRITE: u32 = 0x0200;
+#[cfg(target_os = "netbsd")]
+pub(crate) const NOTE_READ: u32 = 0x0400;
+
 // The shape `libc` gives `struct kevent` must be the kernel's (KQUEUE.md):
 // FreeBSD ≥ 12 has `ext[4]` (64 bytes), NetBSD a `u32` filter and flags
 // (40 bytes), the others 32 bytes on 64-bit targets.

@@ -38,6 +38,11 @@ pub(crate) const NOTE_ATTRIB: u32 = 0x0008;
 pub(crate) const NOTE_LINK: u32 = 0x0010;
 pub(crate) const NOTE_RENAME: u32 = 0x0020;
 pub(crate) const NOTE_REVOKE: u32 = 0x0040;
+// FreeBSD ≥ 11's access notes (sys/sys/event.h).
+pub(crate) const NOTE_OPEN: u32 = 0x0080;
+pub(crate) const NOTE_CLOSE: u32 = 0x0100;
+pub(crate) const NOTE_CLOSE_WRITE: u32 = 0x0200;
+pub(crate) const NOTE_READ: u32 = 0x0400;
 pub(crate) const NOTE_EXIT: u32 = 0x8000_0000;
 pub(crate) const NOTE_SECONDS: u32 = 0x0001;
 pub(crate) const NOTE_MSECONDS: u32 = 0x0002;

@@ -347,7 +347,7 @@ impl Kqueue {
                 // EVFILT_VNODE (the filter is known).
                 let fd = os::raw_fd(ch.ident)?;
                 let slot = st.table.insert(kn);
-                let r = inotify(st, ep).and_then(|ino| vnode::attach(ino, fd, slot));
+                let r = inotify(st, ep).and_then(|ino| vnode::attach(ino, fd, slot, ch.fflags));
                 self.finish(st, slot, r.map(Kind::Vnode), false)
             }
         }
@@ -389,6 +389,12 @@ impl Kqueue {
         };
         if kn.filter == EVFILT_PROC && ch.fflags & !NOTE_EXIT != 0 {
             return Err(Errno::EINVAL);
+        }
+        if add {
+            if let (Kind::Vnode(v), Some(ino)) = (&mut kn.kind, st.inotify.as_mut()) {
+                // Newly asked access notes need their inotify events.
+                vnode::widen(ino, v, kn.ident, slot, ch.fflags)?;
+            }
         }
         // A READ/WRITE knote whose descriptor went away died with it.
         let alive = match &kn.kind {
