@@ -682,3 +682,35 @@ impl fmt::Debug for KEvent {
             .finish()
     }
 }
+
+// ---- Process descriptors (EVFILT_PROCDESC) ----
+
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+impl Filter {
+    /// `EVFILT_PROCDESC`: the process behind a process descriptor exited
+    /// (`NOTE_EXIT`; `data` is its wait status, EV_EOF and EV_ONESHOT are
+    /// set). FreeBSD's filter over `pdfork`'s descriptor; on Linux over a
+    /// pidfd (`pidfd_open`, `clone3`'s `CLONE_PIDFD`), which it never
+    /// reaps: `waitid`/`waitpid` still get the status afterwards. Linux
+    /// gives the status to the parent only; for another process `data` is
+    /// 0. A descriptor that is not a process descriptor is EINVAL. Other
+    /// platforms have no such filter.
+    ///
+    /// It is `Filter::Other` of the platform's number (-8), which is what
+    /// [`Filter::from_raw`] returns for it.
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "freebsd"))))]
+    pub const PROCDESC: Filter = Filter::Other(sys::EVFILT_PROCDESC);
+}
+
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+impl KEvent {
+    /// `EVFILT_PROCDESC` with `NOTE_EXIT` on the process descriptor `fd`
+    /// (see [`Filter::PROCDESC`]).
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "freebsd"))))]
+    #[must_use]
+    pub fn procdesc(fd: impl AsFd) -> KEvent {
+        let mut ev = Self::fd_event(fd, Filter::PROCDESC);
+        ev.set_fflags(note::proc::EXIT);
+        ev
+    }
+}

@@ -27,6 +27,9 @@ pub(crate) use libc::{NOTE_NSECONDS, NOTE_SECONDS, NOTE_USECONDS};
 // 0x200, NOTE_READ 0x400). `libc` names them for FreeBSD only. DragonFly,
 // OpenBSD and Apple have none of them (OpenBSD's 0x80 is NOTE_TRUNCATE,
 // Apple's 0x80 NOTE_NONE and 0x100 NOTE_FUNLOCK).
+// EVFILT_PROCDESC: FreeBSD only (sys/sys/event.h, -8).
+#[cfg(target_os = "freebsd")]
+pub(crate) use libc::EVFILT_PROCDESC;
 #[cfg(target_os = "freebsd")]
 pub(crate) use libc::{NOTE_CLOSE, NOTE_CLOSE_WRITE, NOTE_OPEN, NOTE_READ};
 #[cfg(target_os = "netbsd")]

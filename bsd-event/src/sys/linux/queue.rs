@@ -343,6 +343,18 @@ impl Kqueue {
                 let r = proc_::register(ep, &pidfd, slot, gen).map(|()| Kind::Proc(ProcKnote { pidfd, exited: false }));
                 self.finish(st, slot, r, false)
             }
+            EVFILT_PROCDESC => {
+                // The program's process descriptor (a pidfd), duplicated:
+                // the same exit report as EVFILT_PROC, never reaping.
+                if ch.fflags & !NOTE_EXIT != 0 {
+                    return Err(Errno::EINVAL);
+                }
+                let pidfd = proc_::dup_desc(ch.ident)?;
+                let slot = st.table.insert(kn);
+                let gen = st.table.slot_gen(slot);
+                let r = proc_::register(ep, &pidfd, slot, gen).map(|()| Kind::Proc(ProcKnote { pidfd, exited: false }));
+                self.finish(st, slot, r, false)
+            }
             _ => {
                 // EVFILT_VNODE (the filter is known).
                 let fd = os::raw_fd(ch.ident)?;
@@ -387,7 +399,7 @@ impl Kqueue {
             (Kind::Timer(_), true) => Some(timer::spec(ch.fflags, ch.data)?),
             _ => None,
         };
-        if kn.filter == EVFILT_PROC && ch.fflags & !NOTE_EXIT != 0 {
+        if (kn.filter == EVFILT_PROC || kn.filter == EVFILT_PROCDESC) && ch.fflags & !NOTE_EXIT != 0 {
             return Err(Errno::EINVAL);
         }
         if add {
