@@ -113,3 +113,9 @@ pub use wait::pidfd_open;
 pub use wait::{wait4, waitid, WaitId, WaitOptions, Waited};
 #[cfg(target_os = "freebsd")]
 pub use wait::{wait6, Waited6};
+
+// Process descriptors (FreeBSD pdfork, Linux pidfd).
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+mod procdesc;
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+pub use procdesc::{Forked, ProcessDescriptor};
