@@ -209,6 +209,58 @@ pub mod note {
         /// in `data` (Apple reports it only when asked).
         #[cfg(target_vendor = "apple")]
         pub const EXITSTATUS: u32 = libc::NOTE_EXITSTATUS;
+
+        // Process lifecycle notes, native on the BSDs and Apple (the same
+        // numbers on all: sys/sys/event.h). Apple has NOTE_FORK and
+        // NOTE_EXEC only: its filt_procattach answers ENOTSUP to NOTE_TRACK,
+        // NOTE_TRACKERR and NOTE_CHILD (xnu bsd/kern/kern_event.c). Not
+        // emulated on Linux yet: there the names do not exist (the raw bits
+        // are EINVAL).
+        /// `NOTE_FORK`: the process forked.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_vendor = "apple"
+        ))]
+        pub const FORK: u32 = libc::NOTE_FORK;
+        /// `NOTE_EXEC`: the process called `execve`.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_vendor = "apple"
+        ))]
+        pub const EXEC: u32 = libc::NOTE_EXEC;
+        /// `NOTE_TRACK`: follow the process across forks: each new child
+        /// gets its own knote (with the parent's `fflags`) and reports
+        /// `CHILD`, with the parent's pid in `data`.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd"
+        ))]
+        pub const TRACK: u32 = libc::NOTE_TRACK;
+        /// `NOTE_TRACKERR`: a child could not be tracked (output only).
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd"
+        ))]
+        pub const TRACKERR: u32 = libc::NOTE_TRACKERR;
+        /// `NOTE_CHILD`: this event is a tracked child's first (output
+        /// only; `data` is the parent's pid).
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd"
+        ))]
+        pub const CHILD: u32 = libc::NOTE_CHILD;
     }
 
     /// `EVFILT_VNODE` `fflags` (see also [`VnodeEvents`](crate::VnodeEvents)).
