@@ -94,15 +94,16 @@ pub(super) fn attach(inotify: &mut Inotify, fd: RawFd, slot: u32, fflags: u32) -
 /// the knote's watch.
 pub(super) fn widen(inotify: &mut Inotify, kn: &mut VnodeKnote, ident: usize, slot: u32, fflags: u32) -> Result<()> {
     let extra = access_mask(fflags);
-    if extra == 0 {
+    if extra == 0 || kn.wd < 0 {
+        // Nothing new to hear, or the file's watch is gone with the file.
         return Ok(());
     }
     let fd = os::raw_fd(ident)?;
     let wd = inotify.watch_with(fd, slot, extra)?;
     if wd != kn.wd {
-        // The descriptor now names another file: keep the old watch.
+        // The descriptor now names another file: the knote stays with the
+        // file it watched (whose access events cannot be added any more).
         inotify.unwatch(wd, slot);
-        return Err(Errno::EBADF);
     }
     Ok(())
 }
