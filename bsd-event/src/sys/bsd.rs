@@ -49,6 +49,13 @@ const _: () = assert!(
     core::mem::size_of::<libc::kevent>() == crate::layout::Os::HOST.kevent_shape().size,
     "libc's struct kevent does not match this platform's kernel layout"
 );
+// On 32-bit targets `ident` and `udata` shrink to 4 bytes and `data` stays
+// 8, so the struct is never larger than its 64-bit shape.
+#[cfg(not(target_pointer_width = "64"))]
+const _: () = assert!(
+    core::mem::size_of::<libc::kevent>() <= crate::layout::Os::HOST.kevent_shape().size,
+    "libc's struct kevent is larger than this platform's 64-bit kernel layout"
+);
 
 /// A `struct kevent` with the given fields (and FreeBSD's `ext` zeroed).
 #[inline]
