@@ -161,6 +161,19 @@ bitflags::bitflags! {
         /// Access to the file was revoked (`revoke(2)`, or its file system
         /// was unmounted).
         const REVOKE = note::vnode::REVOKE;
+        // Access notes (FreeBSD ≥ 11, NetBSD ≥ 10, and Linux).
+        /// The file was opened.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        const OPEN = note::vnode::OPEN;
+        /// A descriptor of the file that could not write was closed.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        const CLOSE = note::vnode::CLOSE;
+        /// A descriptor of the file that could write was closed.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        const CLOSE_WRITE = note::vnode::CLOSE_WRITE;
+        /// The file was read.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        const READ = note::vnode::READ;
         const _ = !0;
     }
 }
@@ -200,6 +213,58 @@ pub mod note {
         #[cfg(target_vendor = "apple")]
         #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
         pub const EXITSTATUS: u32 = libc::NOTE_EXITSTATUS;
+
+        // Process lifecycle notes, native on the BSDs and Apple (the same
+        // numbers on all: sys/sys/event.h). Apple has NOTE_FORK and
+        // NOTE_EXEC only: its filt_procattach answers ENOTSUP to NOTE_TRACK,
+        // NOTE_TRACKERR and NOTE_CHILD (xnu bsd/kern/kern_event.c). Not
+        // emulated on Linux yet: there the names do not exist (the raw bits
+        // are EINVAL).
+        /// `NOTE_FORK`: the process forked.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_vendor = "apple"
+        ))]
+        pub const FORK: u32 = libc::NOTE_FORK;
+        /// `NOTE_EXEC`: the process called `execve`.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_vendor = "apple"
+        ))]
+        pub const EXEC: u32 = libc::NOTE_EXEC;
+        /// `NOTE_TRACK`: follow the process across forks: each new child
+        /// gets its own knote (with the parent's `fflags`) and reports
+        /// `CHILD`, with the parent's pid in `data`.
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd"
+        ))]
+        pub const TRACK: u32 = libc::NOTE_TRACK;
+        /// `NOTE_TRACKERR`: a child could not be tracked (output only).
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd"
+        ))]
+        pub const TRACKERR: u32 = libc::NOTE_TRACKERR;
+        /// `NOTE_CHILD`: this event is a tracked child's first (output
+        /// only; `data` is the parent's pid).
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd"
+        ))]
+        pub const CHILD: u32 = libc::NOTE_CHILD;
     }
 
     /// `EVFILT_VNODE` `fflags` (see also [`VnodeEvents`](crate::VnodeEvents)).
@@ -219,6 +284,42 @@ pub mod note {
         pub const RENAME: u32 = sys::NOTE_RENAME;
         /// `NOTE_REVOKE`: access was revoked.
         pub const REVOKE: u32 = sys::NOTE_REVOKE;
+
+        // Access notes: FreeBSD ≥ 11, NetBSD ≥ 10, and Linux (from
+        // inotify's IN_OPEN, IN_CLOSE_NOWRITE, IN_CLOSE_WRITE, IN_ACCESS).
+        // DragonFly, OpenBSD and Apple have none of them; there the names
+        // do not exist (the same bits mean other notes on OpenBSD and
+        // Apple).
+        /// `NOTE_OPEN`: the file was opened.
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+        )]
+        pub const OPEN: u32 = sys::NOTE_OPEN;
+        /// `NOTE_CLOSE`: a descriptor of the file opened without write
+        /// access was closed (its last reference).
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+        )]
+        pub const CLOSE: u32 = sys::NOTE_CLOSE;
+        /// `NOTE_CLOSE_WRITE`: a descriptor of the file opened with write
+        /// access was closed (its last reference).
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+        )]
+        pub const CLOSE_WRITE: u32 = sys::NOTE_CLOSE_WRITE;
+        /// `NOTE_READ`: the file was read (for a directory: listed).
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+        )]
+        pub const READ: u32 = sys::NOTE_READ;
     }
 
     /// `EVFILT_READ` / `EVFILT_WRITE` `fflags`.
@@ -814,6 +915,38 @@ impl fmt::Debug for KEvent {
             .field("data", &self.data())
             .field("udata", &self.udata())
             .finish()
+    }
+}
+
+// ---- Process descriptors (EVFILT_PROCDESC) ----
+
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+impl Filter {
+    /// `EVFILT_PROCDESC`: the process behind a process descriptor exited
+    /// (`NOTE_EXIT`; `data` is its wait status, EV_EOF and EV_ONESHOT are
+    /// set). FreeBSD's filter over `pdfork`'s descriptor; on Linux over a
+    /// pidfd (`pidfd_open`, `clone3`'s `CLONE_PIDFD`), which it never
+    /// reaps: `waitid`/`waitpid` still get the status afterwards. Linux
+    /// gives the status to the parent only; for another process `data` is
+    /// 0. A descriptor that is not a process descriptor is EINVAL. Other
+    /// platforms have no such filter.
+    ///
+    /// It is `Filter::Other` of the platform's number (-8), which is what
+    /// [`Filter::from_raw`] returns for it.
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "freebsd"))))]
+    pub const PROCDESC: Filter = Filter::Other(sys::EVFILT_PROCDESC);
+}
+
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+impl KEvent {
+    /// `EVFILT_PROCDESC` with `NOTE_EXIT` on the process descriptor `fd`
+    /// (see [`Filter::PROCDESC`]).
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "freebsd"))))]
+    #[must_use]
+    pub fn procdesc(fd: impl AsFd) -> KEvent {
+        let mut ev = Self::fd_event(fd, Filter::PROCDESC);
+        ev.set_fflags(note::proc::EXIT);
+        ev
     }
 }
 

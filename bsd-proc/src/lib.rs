@@ -128,3 +128,9 @@ pub use wait::{wait4, waitid, WaitId, WaitOptions, Waited};
 #[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
 #[cfg_attr(docsrs, doc(cfg(any(target_os = "freebsd", target_os = "netbsd"))))]
 pub use wait::{wait6, Waited6};
+
+// Process descriptors (FreeBSD pdfork, Linux pidfd).
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+mod procdesc;
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+pub use procdesc::{Forked, ProcessDescriptor};

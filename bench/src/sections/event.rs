@@ -131,6 +131,98 @@ fn narrative(r: &mut Report) -> Result<(), Box<dyn std::error::Error>> {
             e.data()
         ));
     }
+    lifecycle(r, &kq)?;
+    Ok(())
+}
+
+/// Process and file lifecycle events: a process descriptor's exit
+/// (EVFILT_PROCDESC) and a file's open, read and close notes.
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+fn lifecycle(r: &mut Report, kq: &Kqueue) -> Result<(), Box<dyn std::error::Error>> {
+    use bsd_proc::{Forked, ProcessDescriptor};
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    let mut ev = [KEvent::zeroed(); 8];
+
+    // A child held by a process descriptor, killed, its exit seen by the
+    // queue, then reaped through the descriptor.
+    // SAFETY: the child only waits in pause() (async-signal-safe) until the
+    // signal ends it.
+    let pd = match unsafe { ProcessDescriptor::fork() }? {
+        // SAFETY: async-signal-safe calls only.
+        Forked::Child => unsafe {
+            loop {
+                libc::pause();
+            }
+        },
+        Forked::Parent(pd) => pd,
+    };
+    let pid = pd.pid()?;
+    kq.register(&[KEvent::procdesc(&pd).add()])?;
+    pd.kill(libc::SIGTERM)?;
+    let id = pd.as_raw_fd() as usize;
+    let mut seen = None;
+    while seen.is_none() {
+        let n = kq.wait(&mut ev, Some(Duration::from_secs(5)))?;
+        if n == 0 {
+            return Err("no EVFILT_PROCDESC event within 5 s".into());
+        }
+        seen = ev[..n]
+            .iter()
+            .find(|e| e.filter() == Filter::PROCDESC && e.ident() == id)
+            .copied();
+    }
+    if let Some(e) = seen {
+        let reaped = pd.wait()?;
+        r.say(format_args!(
+            "   process descriptor of child {pid} after kill(SIGTERM): EVFILT_PROCDESC fflags {:#x}, status word {:#x} (signal {}), flags {:?}; wait through the descriptor afterwards: {reaped:?}",
+            e.fflags(),
+            e.data(),
+            libc::WTERMSIG(e.data() as i32),
+            e.flags()
+        ));
+    }
+
+    // A file opened, read and closed, watched for the access notes.
+    let path = std::env::temp_dir().join(format!("bsd-event-report-access-{}", std::process::id()));
+    std::fs::write(&path, b"contents")?;
+    let f = std::fs::File::open(&path)?;
+    let access = VnodeEvents::OPEN | VnodeEvents::READ | VnodeEvents::CLOSE | VnodeEvents::CLOSE_WRITE;
+    kq.register(&[KEvent::vnode(&f, access).add().clear()])?;
+    let vid = f.as_raw_fd() as usize;
+    let mut steps = Vec::new();
+    let mut reader = None;
+    for step in ["open", "read", "close"] {
+        match step {
+            "open" => reader = Some(std::fs::File::open(&path)?),
+            "read" => {
+                let mut s = String::new();
+                if let Some(rd) = reader.as_mut() {
+                    rd.read_to_string(&mut s)?;
+                }
+            }
+            _ => drop(reader.take()),
+        }
+        let n = kq.wait(&mut ev, Some(Duration::from_secs(5)))?;
+        let notes = ev[..n]
+            .iter()
+            .filter(|e| e.filter() == Filter::Vnode && e.ident() == vid)
+            .fold(VnodeEvents::empty(), |a, e| {
+                a | VnodeEvents::from_bits_retain(e.fflags())
+            });
+        steps.push(format!("{step} -> {notes:?}"));
+    }
+    r.say(format_args!(
+        "   file watched for OPEN|READ|CLOSE|CLOSE_WRITE: {}",
+        steps.join(", ")
+    ));
+    drop(f);
+    std::fs::remove_file(&path)?;
+    Ok(())
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "freebsd")))]
+fn lifecycle(_r: &mut Report, _kq: &Kqueue) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 

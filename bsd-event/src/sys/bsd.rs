@@ -87,6 +87,25 @@ const _: () = {
     assert!(s.ext.is_none());
 };
 
+// EVFILT_VNODE's access notes: FreeBSD ≥ 11 and NetBSD ≥ 10 (both
+// sys/sys/event.h: NOTE_OPEN 0x80, NOTE_CLOSE 0x100, NOTE_CLOSE_WRITE
+// 0x200, NOTE_READ 0x400). `libc` names them for FreeBSD only. DragonFly,
+// OpenBSD and Apple have none of them (OpenBSD's 0x80 is NOTE_TRUNCATE,
+// Apple's 0x80 NOTE_NONE and 0x100 NOTE_FUNLOCK).
+// EVFILT_PROCDESC: FreeBSD only (sys/sys/event.h, -8).
+#[cfg(target_os = "freebsd")]
+pub(crate) use libc::EVFILT_PROCDESC;
+#[cfg(target_os = "freebsd")]
+pub(crate) use libc::{NOTE_CLOSE, NOTE_CLOSE_WRITE, NOTE_OPEN, NOTE_READ};
+#[cfg(target_os = "netbsd")]
+pub(crate) const NOTE_OPEN: u32 = 0x0080;
+#[cfg(target_os = "netbsd")]
+pub(crate) const NOTE_CLOSE: u32 = 0x0100;
+#[cfg(target_os = "netbsd")]
+pub(crate) const NOTE_CLOSE_WRITE: u32 = 0x0200;
+#[cfg(target_os = "netbsd")]
+pub(crate) const NOTE_READ: u32 = 0x0400;
+
 /// A `struct kevent` with the given fields (and FreeBSD's `ext` zeroed).
 #[inline]
 pub(crate) fn make_kevent(

@@ -5,8 +5,11 @@
 //!
 //! A knote's descriptor is watched through `/proc/self/fd/N`, which
 //! resolves to the open file itself (even if it was renamed or unlinked).
-//! Every watch uses the same mask, so knotes on the same file share one
-//! watch descriptor.
+//! Every watch asks for the same base mask, so knotes on the same file
+//! share one watch descriptor. The noisy access events (IN_OPEN,
+//! IN_CLOSE_*, IN_ACCESS) are added to a watch (IN_MASK_ADD) only when a
+//! knote asks for them; they stay on it until its last listener goes, and
+//! records nobody asked for are dropped by the listeners.
 
 use super::os;
 use super::table::{encode, IntMap, TAG_SPECIAL};
@@ -90,16 +93,33 @@ impl Inotify {
         })
     }
 
-    fn add_path(&self, path: &[u8]) -> Result<i32> {
+    fn add_path(&self, path: &[u8], extra: u32) -> Result<i32> {
+        // IN_MASK_ADD: never take away what another knote on the same
+        // file asked for.
+        let mask = MASK | extra | libc::IN_MASK_ADD;
         // SAFETY: `path` is NUL-terminated and lives for the call.
-        check(unsafe { libc::inotify_add_watch(self.fd.as_raw_fd(), path.as_ptr().cast(), MASK) })
+        check(unsafe { libc::inotify_add_watch(self.fd.as_raw_fd(), path.as_ptr().cast(), mask) })
+    }
+
+    /// Adds `slot` to the listeners of `wd` (once).
+    fn listen(&mut self, wd: i32, slot: u32) {
+        let list = self.watchers.entry(wd).or_default();
+        if !list.contains(&slot) {
+            list.push(slot);
+        }
     }
 
     /// Watches the file open as `fd` for `slot`; returns the watch.
     pub(super) fn watch(&mut self, fd: RawFd, slot: u32) -> Result<i32> {
+        self.watch_with(fd, slot, 0)
+    }
+
+    /// Watches the file open as `fd` for `slot`, adding the inotify events
+    /// `extra` (access events) to the watch; returns the watch.
+    pub(super) fn watch_with(&mut self, fd: RawFd, slot: u32, extra: u32) -> Result<i32> {
         let mut buf = [0u8; 40];
         let wd = self
-            .add_path(proc_path(fd, b"", &mut buf))
+            .add_path(proc_path(fd, b"", &mut buf), extra)
             // /proc/self/fd/N of a closed descriptor does not exist.
             .map_err(|e| {
                 if e == bsd_errno::Errno::ENOENT {
@@ -108,7 +128,7 @@ impl Inotify {
                     e
                 }
             })?;
-        self.watchers.entry(wd).or_default().push(slot);
+        self.listen(wd, slot);
         Ok(wd)
     }
 
@@ -116,8 +136,8 @@ impl Inotify {
     /// (through `/proc/self/fd/N/..`).
     pub(super) fn watch_parent(&mut self, fd: RawFd, slot: u32) -> Result<i32> {
         let mut buf = [0u8; 40];
-        let wd = self.add_path(proc_path(fd, b"/..", &mut buf))?;
-        self.watchers.entry(wd).or_default().push(slot);
+        let wd = self.add_path(proc_path(fd, b"/..", &mut buf), 0)?;
+        self.listen(wd, slot);
         Ok(wd)
     }
 

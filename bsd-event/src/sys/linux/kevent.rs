@@ -38,6 +38,11 @@ pub(crate) const NOTE_ATTRIB: u32 = 0x0008;
 pub(crate) const NOTE_LINK: u32 = 0x0010;
 pub(crate) const NOTE_RENAME: u32 = 0x0020;
 pub(crate) const NOTE_REVOKE: u32 = 0x0040;
+// FreeBSD ≥ 11's access notes (sys/sys/event.h).
+pub(crate) const NOTE_OPEN: u32 = 0x0080;
+pub(crate) const NOTE_CLOSE: u32 = 0x0100;
+pub(crate) const NOTE_CLOSE_WRITE: u32 = 0x0200;
+pub(crate) const NOTE_READ: u32 = 0x0400;
 pub(crate) const NOTE_EXIT: u32 = 0x8000_0000;
 pub(crate) const NOTE_SECONDS: u32 = 0x0001;
 pub(crate) const NOTE_MSECONDS: u32 = 0x0002;
@@ -53,6 +58,8 @@ pub(crate) const EVFILT_PROC: i16 = -5;
 pub(crate) const EVFILT_SIGNAL: i16 = -6;
 pub(crate) const EVFILT_TIMER: i16 = -7;
 pub(crate) const EVFILT_USER: i16 = -11;
+/// FreeBSD's process-descriptor filter (sys/sys/event.h).
+pub(crate) const EVFILT_PROCDESC: i16 = -8;
 
 /// FreeBSD's `struct kevent` without `ext`: what `KEvent` wraps on Linux.
 #[repr(C)]
@@ -239,7 +246,14 @@ pub(super) enum Eval {
 pub(super) fn known_filter(filter: i16) -> bool {
     matches!(
         filter,
-        EVFILT_READ | EVFILT_WRITE | EVFILT_VNODE | EVFILT_PROC | EVFILT_SIGNAL | EVFILT_TIMER | EVFILT_USER
+        EVFILT_READ
+            | EVFILT_WRITE
+            | EVFILT_VNODE
+            | EVFILT_PROC
+            | EVFILT_SIGNAL
+            | EVFILT_TIMER
+            | EVFILT_USER
+            | EVFILT_PROCDESC
     )
 }
 
@@ -257,10 +271,11 @@ mod tests {
             EVFILT_SIGNAL,
             EVFILT_TIMER,
             EVFILT_USER,
+            EVFILT_PROCDESC,
         ] {
             assert!(known_filter(f));
         }
-        for f in [0, -3, -8, -9, -10, -12, i16::MIN, i16::MAX] {
+        for f in [0, -3, -9, -10, -12, i16::MIN, i16::MAX] {
             assert!(!known_filter(f));
         }
     }

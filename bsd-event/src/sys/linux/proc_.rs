@@ -1,4 +1,5 @@
-//! EVFILT_PROC with NOTE_EXIT over a pidfd: the pidfd becomes readable
+//! EVFILT_PROC with NOTE_EXIT, and EVFILT_PROCDESC, over a pidfd (for
+//! PROCDESC the program's own, duplicated): the pidfd becomes readable
 //! when the process exits, and `waitid(P_PIDFD, …, WEXITED | WNOWAIT)`
 //! reads its status without reaping it, so the parent's `waitpid` still
 //! gets it.
@@ -27,6 +28,33 @@ pub(super) fn open(ident: usize) -> Result<OwnedFd> {
     let fd = check(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
     // SAFETY: a fresh descriptor (it fits an int), owned by nobody else.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// A duplicate of the pidfd `ident` for an EVFILT_PROCDESC knote: EBADF
+/// if `ident` is not an open descriptor, EINVAL if it is not a pidfd.
+pub(super) fn dup_desc(ident: usize) -> Result<OwnedFd> {
+    let fd = os::raw_fd(ident)?;
+    // SAFETY: F_DUPFD_CLOEXEC takes an int; the result is a new descriptor
+    // or -1.
+    let dup = check(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) })?;
+    // SAFETY: a fresh descriptor, owned by nobody else.
+    let dup = unsafe { OwnedFd::from_raw_fd(dup) };
+    // Signal 0 checks without sending: a pidfd answers 0, ESRCH (exited)
+    // or EPERM; anything else (EBADF) is not a pidfd.
+    // SAFETY: pidfd_send_signal with signal 0 and no siginfo sends nothing.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            dup.as_raw_fd(),
+            0,
+            core::ptr::null::<libc::siginfo_t>(),
+            0,
+        )
+    };
+    match check(r) {
+        Ok(_) | Err(Errno::ESRCH | Errno::EPERM) => Ok(dup),
+        Err(_) => Err(Errno::EINVAL),
+    }
 }
 
 pub(super) fn register(ep: RawFd, pidfd: &OwnedFd, slot: u32, gen: u32) -> Result<()> {

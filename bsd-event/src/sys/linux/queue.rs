@@ -343,11 +343,23 @@ impl Kqueue {
                 let r = proc_::register(ep, &pidfd, slot, gen).map(|()| Kind::Proc(ProcKnote { pidfd, exited: false }));
                 self.finish(st, slot, r, false)
             }
+            EVFILT_PROCDESC => {
+                // The program's process descriptor (a pidfd), duplicated:
+                // the same exit report as EVFILT_PROC, never reaping.
+                if ch.fflags & !NOTE_EXIT != 0 {
+                    return Err(Errno::EINVAL);
+                }
+                let pidfd = proc_::dup_desc(ch.ident)?;
+                let slot = st.table.insert(kn);
+                let gen = st.table.slot_gen(slot);
+                let r = proc_::register(ep, &pidfd, slot, gen).map(|()| Kind::Proc(ProcKnote { pidfd, exited: false }));
+                self.finish(st, slot, r, false)
+            }
             _ => {
                 // EVFILT_VNODE (the filter is known).
                 let fd = os::raw_fd(ch.ident)?;
                 let slot = st.table.insert(kn);
-                let r = inotify(st, ep).and_then(|ino| vnode::attach(ino, fd, slot));
+                let r = inotify(st, ep).and_then(|ino| vnode::attach(ino, fd, slot, ch.fflags));
                 self.finish(st, slot, r.map(Kind::Vnode), false)
             }
         }
@@ -387,8 +399,14 @@ impl Kqueue {
             (Kind::Timer(_), true) => Some(timer::spec(ch.fflags, ch.data)?),
             _ => None,
         };
-        if kn.filter == EVFILT_PROC && ch.fflags & !NOTE_EXIT != 0 {
+        if (kn.filter == EVFILT_PROC || kn.filter == EVFILT_PROCDESC) && ch.fflags & !NOTE_EXIT != 0 {
             return Err(Errno::EINVAL);
+        }
+        if add {
+            if let (Kind::Vnode(v), Some(ino)) = (&mut kn.kind, st.inotify.as_mut()) {
+                // Newly asked access notes need their inotify events.
+                vnode::widen(ino, v, kn.ident, slot, ch.fflags)?;
+            }
         }
         // A READ/WRITE knote whose descriptor went away died with it.
         let alive = match &kn.kind {

@@ -15,11 +15,20 @@
 //! directory shows in its parent (inotify says nothing to a directory
 //! removed while open), so a directory knote also watches its parent.
 //!
+//! The access notes come from inotify's access events, which a watch gets
+//! only when a knote asks for them: IN_OPEN is NOTE_OPEN, IN_CLOSE_NOWRITE
+//! NOTE_CLOSE, IN_CLOSE_WRITE NOTE_CLOSE_WRITE and IN_ACCESS NOTE_READ
+//! (like FreeBSD's, a close note means the last reference of an open file
+//! went, and a directory listed is read).
+//!
 //! As on FreeBSD, once a change matches any watched note the whole change
 //! is reported (`if (sfflags & hint) fflags |= hint`).
 
 use super::inotify::{Inotify, Record};
-use super::kevent::{NOTE_ATTRIB, NOTE_DELETE, NOTE_EXTEND, NOTE_LINK, NOTE_RENAME, NOTE_REVOKE, NOTE_WRITE};
+use super::kevent::{
+    NOTE_ATTRIB, NOTE_CLOSE, NOTE_CLOSE_WRITE, NOTE_DELETE, NOTE_EXTEND, NOTE_LINK, NOTE_OPEN, NOTE_READ, NOTE_RENAME,
+    NOTE_REVOKE, NOTE_WRITE,
+};
 use super::os;
 use bsd_errno::{Errno, Result};
 use std::os::fd::RawFd;
@@ -38,9 +47,25 @@ pub(super) struct VnodeKnote {
     dir: bool,
 }
 
-/// Watches the file or directory `fd` for knote `slot` (EINVAL for
-/// anything else: a pipe, a socket, a device).
-pub(super) fn attach(inotify: &mut Inotify, fd: RawFd, slot: u32) -> Result<VnodeKnote> {
+/// The access notes and the inotify events that give them.
+const ACCESS: [(u32, u32); 4] = [
+    (NOTE_OPEN, libc::IN_OPEN),
+    (NOTE_CLOSE, libc::IN_CLOSE_NOWRITE),
+    (NOTE_CLOSE_WRITE, libc::IN_CLOSE_WRITE),
+    (NOTE_READ, libc::IN_ACCESS),
+];
+
+/// The inotify access events a knote watching `fflags` needs.
+pub(super) fn access_mask(fflags: u32) -> u32 {
+    ACCESS
+        .iter()
+        .filter(|&&(note, _)| fflags & note != 0)
+        .fold(0, |m, &(_, ev)| m | ev)
+}
+
+/// Watches the file or directory `fd` for knote `slot` watching `fflags`
+/// (EINVAL for anything else: a pipe, a socket, a device).
+pub(super) fn attach(inotify: &mut Inotify, fd: RawFd, slot: u32, fflags: u32) -> Result<VnodeKnote> {
     let s = os::fstat(fd)?;
     let reg = libc::S_IFREG;
     let dir = libc::S_IFDIR;
@@ -48,7 +73,7 @@ pub(super) fn attach(inotify: &mut Inotify, fd: RawFd, slot: u32) -> Result<Vnod
     if s.fmt != reg && s.fmt != dir && s.fmt != lnk {
         return Err(Errno::EINVAL);
     }
-    let wd = inotify.watch(fd, slot)?;
+    let wd = inotify.watch_with(fd, slot, access_mask(fflags))?;
     let pwd = if s.fmt == dir {
         inotify.watch_parent(fd, slot).unwrap_or(-1)
     } else {
@@ -63,6 +88,24 @@ pub(super) fn attach(inotify: &mut Inotify, fd: RawFd, slot: u32) -> Result<Vnod
         nlink: s.nlink,
         dir: s.fmt == dir,
     })
+}
+
+/// A later EV_ADD asks for `fflags`: adds the access events they need to
+/// the knote's watch.
+pub(super) fn widen(inotify: &mut Inotify, kn: &mut VnodeKnote, ident: usize, slot: u32, fflags: u32) -> Result<()> {
+    let extra = access_mask(fflags);
+    if extra == 0 || kn.wd < 0 {
+        // Nothing new to hear, or the file's watch is gone with the file.
+        return Ok(());
+    }
+    let fd = os::raw_fd(ident)?;
+    let wd = inotify.watch_with(fd, slot, extra)?;
+    if wd != kn.wd {
+        // The descriptor now names another file: the knote stays with the
+        // file it watched (whose access events cannot be added any more).
+        inotify.unwatch(wd, slot);
+    }
+    Ok(())
 }
 
 /// Stops watching for knote `slot`.
@@ -160,6 +203,11 @@ pub(super) fn notes_for(rec: Record, dir: bool, before: (i64, u64), after: Optio
     if mask & libc::IN_UNMOUNT != 0 {
         n |= NOTE_REVOKE;
     }
+    for (note, ev) in ACCESS {
+        if mask & ev != 0 {
+            n |= note;
+        }
+    }
     n
 }
 
@@ -202,6 +250,23 @@ mod tests {
         assert_eq!(notes_for(own(libc::IN_MOVE_SELF), false, b, None), NOTE_RENAME);
         assert_eq!(notes_for(own(libc::IN_DELETE_SELF), false, b, None), NOTE_DELETE);
         assert_eq!(notes_for(own(libc::IN_UNMOUNT), false, b, None), NOTE_REVOKE);
+        assert_eq!(notes_for(own(libc::IN_OPEN), false, b, None), NOTE_OPEN);
+        assert_eq!(notes_for(own(libc::IN_CLOSE_NOWRITE), false, b, None), NOTE_CLOSE);
+        assert_eq!(notes_for(own(libc::IN_CLOSE_WRITE), false, b, None), NOTE_CLOSE_WRITE);
+        assert_eq!(notes_for(own(libc::IN_ACCESS), true, b, None), NOTE_READ);
+        // A file inside a directory opened or read: not the directory's.
+        assert_eq!(notes_for(entry(libc::IN_OPEN), true, b, None), 0);
+        assert_eq!(notes_for(entry(libc::IN_ACCESS), true, b, None), 0);
+    }
+
+    #[test]
+    fn access_events_only_when_asked() {
+        assert_eq!(access_mask(NOTE_WRITE | NOTE_DELETE | NOTE_ATTRIB), 0);
+        assert_eq!(access_mask(NOTE_OPEN), libc::IN_OPEN);
+        assert_eq!(
+            access_mask(NOTE_CLOSE | NOTE_CLOSE_WRITE | NOTE_READ | NOTE_WRITE),
+            libc::IN_CLOSE_NOWRITE | libc::IN_CLOSE_WRITE | libc::IN_ACCESS
+        );
     }
 
     #[test]
