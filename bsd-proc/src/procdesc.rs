@@ -14,7 +14,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawF
 /// A process descriptor: an open descriptor naming one child process.
 ///
 /// Made by [`ProcessDescriptor::fork`] (and on Linux also
-/// [`ProcessDescriptor::open`]); it owns the descriptor and closes it on
+/// `ProcessDescriptor::open`); it owns the descriptor and closes it on
 /// drop.
 ///
 /// # Platforms
