@@ -11,6 +11,8 @@
 //! knote asks for them; they stay on it until its last listener goes, and
 //! records nobody asked for are dropped by the listeners.
 
+use super::inotify_record::parse;
+pub(super) use super::inotify_record::Record;
 use super::os;
 use super::table::{encode, IntMap, TAG_SPECIAL};
 use bsd_errno::{check, Result};
@@ -28,16 +30,6 @@ const MASK: u32 = libc::IN_MODIFY
     | libc::IN_DELETE
     | libc::IN_MOVED_FROM
     | libc::IN_MOVED_TO;
-
-/// One inotify record: the watch, what happened, and whether it names an
-/// entry of a watched directory (then it is about that entry, not about
-/// the directory itself).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Record {
-    pub(super) wd: i32,
-    pub(super) mask: u32,
-    pub(super) named: bool,
-}
 
 /// A kqueue's inotify instance and who listens to each watch.
 #[derive(Debug)]
@@ -199,66 +191,9 @@ impl Inotify {
     }
 }
 
-/// The records in `bytes` (what the kernel writes: `i32 wd, u32 mask, u32
-/// cookie, u32 len, name[len]`). A truncated record ends the walk.
-pub(super) fn parse(bytes: &[u8]) -> impl Iterator<Item = Record> + '_ {
-    let mut off = 0usize;
-    core::iter::from_fn(move || {
-        let head = bytes.get(off..off.checked_add(16)?)?;
-        let wd = i32::from_ne_bytes(head.get(0..4)?.try_into().ok()?);
-        let mask = u32::from_ne_bytes(head.get(4..8)?.try_into().ok()?);
-        let len = u32::from_ne_bytes(head.get(12..16)?.try_into().ok()?) as usize;
-        let next = off.checked_add(16)?.checked_add(len)?;
-        if next > bytes.len() {
-            return None;
-        }
-        off = next;
-        Some(Record {
-            wd,
-            mask,
-            named: len > 0,
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn record(wd: i32, mask: u32, name: &[u8]) -> Vec<u8> {
-        let len = name.len().div_ceil(16) * 16;
-        let mut v = Vec::new();
-        v.extend_from_slice(&wd.to_ne_bytes());
-        v.extend_from_slice(&mask.to_ne_bytes());
-        v.extend_from_slice(&0u32.to_ne_bytes());
-        v.extend_from_slice(&(len as u32).to_ne_bytes());
-        v.extend_from_slice(name);
-        v.resize(16 + len, 0);
-        v
-    }
-
-    #[test]
-    fn parses_kernel_records() {
-        let mut b = record(1, libc::IN_MODIFY, b"");
-        b.extend(record(2, libc::IN_CREATE, b"new-file"));
-        b.extend(record(1, libc::IN_ATTRIB, b""));
-        let got: Vec<_> = parse(&b).map(|r| (r.wd, r.mask, r.named)).collect();
-        assert_eq!(
-            got,
-            [
-                (1, libc::IN_MODIFY, false),
-                (2, libc::IN_CREATE, true),
-                (1, libc::IN_ATTRIB, false)
-            ]
-        );
-        // A truncated record stops the walk instead of reading past the end.
-        let cut = &b[..b.len() - 4];
-        assert_eq!(parse(cut).count(), 2);
-        let mut bad = record(3, libc::IN_MODIFY, b"x");
-        bad[12..16].copy_from_slice(&u32::MAX.to_ne_bytes());
-        assert_eq!(parse(&bad).count(), 0);
-        assert_eq!(parse(&[]).count(), 0);
-    }
 
     #[test]
     fn proc_paths() {

@@ -10,7 +10,8 @@
 //!    (READ/WRITE on regular files), `timer.rs`, `signal.rs`, `user.rs`,
 //!    `proc_.rs`, `vnode.rs`; `knote.rs` names their per-knote parts;
 //! 3. `table.rs` — the knote table, storage knowing no filter;
-//! 4. below them all: `inotify.rs` (the kqueue's inotify instance),
+//! 4. below them all: `inotify.rs` (the kqueue's inotify instance, over
+//!    `inotify_record.rs`, which walks what its `read` returns),
 //!    `fork.rs` (is this a forked child?), `os.rs` (the system calls) and
 //!    `kevent.rs` (the struct and FreeBSD's numbers).
 //!
@@ -20,6 +21,7 @@ mod fd;
 mod file;
 mod fork;
 mod inotify;
+mod inotify_record;
 mod kevent;
 mod knote;
 mod os;
