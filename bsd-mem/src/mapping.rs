@@ -442,7 +442,7 @@ fn whole_file_len(fd: BorrowedFd<'_>) -> Result<usize> {
 
 /// `st_size` as a mapping length: 0 (or a negative size, which no kernel
 /// reports) is EINVAL; a size past `usize` is EOVERFLOW.
-pub(crate) fn file_len(size: libc::off_t) -> Result<usize> {
+pub(crate) fn file_len(size: sys::Off) -> Result<usize> {
     match u64::try_from(size) {
         Ok(0) | Err(_) => Err(Errno::EINVAL),
         Ok(n) => usize::try_from(n).map_err(|_| Errno::EOVERFLOW),
@@ -559,7 +559,9 @@ impl MapOptions {
     /// file (mapped too long, or truncated since) raise SIGBUS when touched.
     ///
     /// # Errors
-    /// - EINVAL: the length is 0; the offset is too large for `off_t`;
+    /// - EINVAL: the length is 0; the offset is past `i64::MAX` (offsets
+    ///   are 64-bit on every target: glibc's 32-bit ones go through
+    ///   `mmap64`);
     ///   `ANON` or a fixed-address flag among the extra flags.
     /// - ENOMEM: the length is too large.
     /// - From the kernel: EACCES (the descriptor's mode does not allow the
@@ -620,28 +622,22 @@ mod tests {
     fn file_sizes_become_lengths_or_errors_never_truncated() {
         assert_eq!(file_len(0), Err(Errno::EINVAL));
         assert_eq!(file_len(-1), Err(Errno::EINVAL));
-        assert_eq!(file_len(libc::off_t::MIN), Err(Errno::EINVAL));
+        assert_eq!(file_len(sys::Off::MIN), Err(Errno::EINVAL));
         assert_eq!(file_len(1), Ok(1));
         assert_eq!(file_len(4096), Ok(4096));
         // Past `usize` on a 32-bit target: EOVERFLOW, not the low bits.
-        let big = libc::off_t::MAX;
+        let big = sys::Off::MAX;
         if u64::try_from(big).unwrap() > usize::MAX as u64 {
             assert_eq!(file_len(big), Err(Errno::EOVERFLOW));
         } else {
             assert_eq!(file_len(big), Ok(big as usize));
         }
-        // 32-bit targets: 4 GiB and more does not fit `usize` (where
-        // `off_t` can say it at all: it is 32-bit on i686 glibc, whose
-        // `fstat` then fails with EOVERFLOW itself).
+        // 32-bit targets: 4 GiB and more does not fit `usize`.
         #[cfg(target_pointer_width = "32")]
         {
-            if let Ok(four_gib) = libc::off_t::try_from(1u64 << 32) {
-                assert_eq!(file_len(four_gib), Err(Errno::EOVERFLOW));
-                assert_eq!(file_len(four_gib + 4096), Err(Errno::EOVERFLOW));
-            }
-            if let Ok(max) = libc::off_t::try_from(u64::from(u32::MAX)) {
-                assert_eq!(file_len(max), Ok(u32::MAX as usize));
-            }
+            assert_eq!(file_len(1 << 32), Err(Errno::EOVERFLOW));
+            assert_eq!(file_len((1 << 32) + 4096), Err(Errno::EOVERFLOW));
+            assert_eq!(file_len(sys::Off::from(u32::MAX)), Ok(u32::MAX as usize));
         }
     }
 }

@@ -4,6 +4,7 @@
 //! No system calls here; every function is tested on every host with page
 //! sizes of 4 KiB (x86-64, most BSDs) and 16 KiB (Apple arm64).
 
+use crate::sys::Off;
 use crate::Prot;
 use bsd_errno::{Errno, Result};
 use std::ops::{Bound, RangeBounds};
@@ -64,12 +65,12 @@ pub(crate) fn check_len(len: usize, page: usize) -> Result<()> {
 }
 
 /// Checks a file offset for the raw call: page-aligned and representable
-/// as `off_t` (EINVAL otherwise).
-pub(crate) fn check_offset(offset: u64, page: usize) -> Result<libc::off_t> {
+/// as the offset `mmap` takes (EINVAL otherwise).
+pub(crate) fn check_offset(offset: u64, page: usize) -> Result<Off> {
     if split_offset(offset, page).1 != 0 {
         return Err(Errno::EINVAL);
     }
-    libc::off_t::try_from(offset).map_err(|_| Errno::EINVAL)
+    Off::try_from(offset).map_err(|_| Errno::EINVAL)
 }
 
 /// The kernel range `(addr, len)` for bytes `start..end` of a mapping whose
@@ -219,22 +220,20 @@ mod tests {
             assert_eq!(check_len(usize::MAX, page), Err(Errno::ENOMEM));
             assert_eq!(check_len(isize::MAX as usize, page), Err(Errno::ENOMEM));
             assert_eq!(check_offset(0, page), Ok(0));
-            assert_eq!(check_offset(page as u64 * 5, page), Ok(page as libc::off_t * 5));
+            assert_eq!(check_offset(page as u64 * 5, page), Ok(page as Off * 5));
             assert_eq!(check_offset(1, page), Err(Errno::EINVAL));
             assert_eq!(check_offset(page as u64 / 2, page), Err(Errno::EINVAL));
             let huge = (u64::MAX / page as u64) * page as u64;
             assert_eq!(check_offset(huge, page), Err(Errno::EINVAL));
-            // Just past `off_t`: EINVAL, never the low bits. On i686 glibc
-            // `off_t` is 32-bit, so 2 GiB is already out of range there.
-            let past = u64::try_from(libc::off_t::MAX).unwrap() + 1;
+            // Just past the offset type: EINVAL, never the low bits. It is
+            // 64-bit everywhere (glibc's 32-bit targets through `mmap64`).
+            assert_eq!(Off::MAX, i64::MAX);
+            let past = u64::try_from(Off::MAX).unwrap() + 1;
             assert_eq!(check_offset(past, page), Err(Errno::EINVAL));
-            let last = u64::try_from(libc::off_t::MAX).unwrap() / page as u64 * page as u64;
+            let last = u64::try_from(Off::MAX).unwrap() / page as u64 * page as u64;
             assert_eq!(check_offset(last, page).map(|o| o as u64), Ok(last));
             let four_gib = 1u64 << 32;
-            assert_eq!(
-                check_offset(four_gib, page).is_ok(),
-                libc::off_t::try_from(four_gib).is_ok()
-            );
+            assert_eq!(check_offset(four_gib, page), Ok(1 << 32));
             // The length near the top of the address space, every page size.
             assert_eq!(check_len(usize::MAX - page + 1, page), Err(Errno::ENOMEM));
             assert_eq!(check_len(isize::MAX as usize - page + 1, page), Ok(()));

@@ -37,7 +37,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 ///
 /// # Errors
 /// - EINVAL: `len` is 0; `offset` is not a multiple of
-///   [`page_size`](crate::page_size) or not representable as `off_t`;
+///   [`page_size`](crate::page_size) or past `i64::MAX`;
 ///   `flags` has neither or both of `SHARED` and `PRIVATE`, has `ANON`, or
 ///   has a fixed-address flag (`MAP_FIXED`, …).
 /// - ENOMEM: `len` is too large to map; or from the kernel: no room.

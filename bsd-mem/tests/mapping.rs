@@ -125,6 +125,39 @@ fn any_offset_presents_exactly_the_requested_bytes() {
     assert_eq!(&std::fs::read(&tmp.0).unwrap()[page() + 10..page() + 15], b"WORLD");
 }
 
+/// Offsets past 2 GiB and 4 GiB of a sparse file, on every host: the
+/// offset travels as 64 bits even where `off_t` is 32 (i686 glibc), and a
+/// file larger than the address space is EOVERFLOW as a whole.
+#[test]
+fn offsets_past_2_and_4_gib_reach_the_right_bytes() {
+    let tmp = TempFile::new(b"");
+    let file = tmp.open_rw();
+    let marks: [(u64, &[u8]); 2] = [(3 << 30, b"past 2 GiB"), ((5 << 30) + 17, b"past 4 GiB")];
+    for &(at, text) in &marks {
+        std::os::unix::fs::FileExt::write_all_at(&file, text, at).unwrap();
+    }
+    for &(at, text) in &marks {
+        // SAFETY: only this test uses the file.
+        let m = unsafe { MapOptions::new(text.len()).prot(Prot::READ).offset(at).map_file(&file) }.unwrap();
+        assert_eq!(m.as_slice().unwrap(), text, "offset {at}");
+        let aligned = at - at % page() as u64;
+        let r = mmap(&file, aligned, page(), Prot::READ, MapFlags::SHARED).unwrap();
+        // SAFETY: live and readable; the file is not changed meanwhile.
+        let bytes = unsafe { r.as_slice() };
+        let i = (at - aligned) as usize;
+        assert_eq!(&bytes[i..i + text.len()], text);
+        assert_eq!(r.info().unwrap().file_offset(), Some(aligned));
+        munmap(r).unwrap();
+    }
+    // The whole file (just over 5 GiB) does not fit a 32-bit address
+    // space: EOVERFLOW there, never a mapping of the low bits' length.
+    if cfg!(target_pointer_width = "32") {
+        // SAFETY: only this test uses the file.
+        let whole = unsafe { Mapping::map_file_readonly(&file) };
+        assert_eq!(whole.err(), Some(Errno::EOVERFLOW));
+    }
+}
+
 #[test]
 fn raw_file_mapping_needs_an_aligned_offset() {
     let tmp = TempFile::new(&vec![3u8; 2 * page()]);

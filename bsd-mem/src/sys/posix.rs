@@ -3,7 +3,7 @@
 //! per platform (flags, advice) is in `linux.rs` / `bsd.rs`.
 
 use bsd_errno::{check, check_ptr, Result};
-use libc::{c_int, c_void, off_t};
+use libc::{c_int, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
@@ -25,13 +25,27 @@ pub(crate) fn page_size() -> usize {
     }
 }
 
+/// A file offset as `mmap` takes it. glibc's 32-bit targets have a 32-bit
+/// `off_t`, and next to `mmap`/`fstat` the large-file `mmap64`/`fstat64`
+/// with a 64-bit one: those are used everywhere on glibc (on 64-bit
+/// targets they are the same functions), so offsets and sizes past 2 GiB
+/// work on i686 too. Every other libc here has a 64-bit `off_t`.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) type Off = libc::off64_t;
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub(crate) type Off = libc::off_t;
+
 /// The size of the file open as `fd` (`fstat`'s `st_size`).
-pub(crate) fn file_size(fd: std::os::fd::BorrowedFd<'_>) -> Result<libc::off_t> {
+pub(crate) fn file_size(fd: std::os::fd::BorrowedFd<'_>) -> Result<Off> {
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    use libc::{fstat, stat};
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    use libc::{fstat64 as fstat, stat64 as stat};
     use std::os::fd::AsRawFd;
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    let mut st = std::mem::MaybeUninit::<stat>::uninit();
     // SAFETY: `st` is valid for writes of a `stat`; the descriptor is
     // borrowed, so open for the whole call.
-    check(unsafe { libc::fstat(fd.as_raw_fd(), st.as_mut_ptr()) })?;
+    check(unsafe { fstat(fd.as_raw_fd(), st.as_mut_ptr()) })?;
     // SAFETY: fstat succeeded, so it filled in the whole structure.
     Ok(unsafe { st.assume_init() }.st_size)
 }
@@ -41,11 +55,15 @@ pub(crate) fn file_size(fd: std::os::fd::BorrowedFd<'_>) -> Result<libc::off_t> 
 /// # Safety
 /// `flags` must not contain a fixed-address flag (the caller checked).
 #[inline]
-pub(crate) unsafe fn mmap(len: usize, prot: c_int, flags: c_int, fd: c_int, offset: off_t) -> Result<*mut c_void> {
+pub(crate) unsafe fn mmap(len: usize, prot: c_int, flags: c_int, fd: c_int, offset: Off) -> Result<*mut c_void> {
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    use libc::mmap;
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    use libc::mmap64 as mmap;
     // SAFETY: with a null address and no fixed-address flag, the kernel
     // picks fresh addresses: nothing that exists is replaced or aliased.
     check_ptr(
-        unsafe { libc::mmap(std::ptr::null_mut(), len, prot, flags, fd, offset) },
+        unsafe { mmap(std::ptr::null_mut(), len, prot, flags, fd, offset) },
         libc::MAP_FAILED,
     )
 }
