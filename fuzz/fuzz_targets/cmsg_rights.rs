@@ -28,23 +28,10 @@ use std::ffi::{c_int, c_long};
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-// The fuzz crate depends on no `libc`: the few Linux facts it needs.
-extern "C" {
-    fn syscall(number: c_long, ...) -> c_long;
-    fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
-}
-#[cfg(target_arch = "x86_64")]
-const SYS_CLOSE: c_long = 3;
-#[cfg(target_arch = "aarch64")]
-const SYS_CLOSE: c_long = 57;
-const F_GETFD: c_int = 1;
-const SOL_SOCKET: i32 = 1;
-const SCM_TIMESTAMP: i32 = 29;
-const SCM_CREDENTIALS: i32 = 2;
-const IPPROTO_IP: i32 = 0;
-const IP_PKTINFO: i32 = 8;
-const IPPROTO_IPV6: i32 = 41;
-const IPV6_PKTINFO: i32 = 50;
+use libc::{
+    fcntl, syscall, SYS_close, F_GETFD, IPPROTO_IP, IPPROTO_IPV6, IPV6_PKTINFO, IP_PKTINFO, SCM_CREDENTIALS,
+    SCM_TIMESTAMP, SOL_SOCKET,
+};
 
 const TRACKED: usize = 1024;
 static TRACKING: AtomicBool = AtomicBool::new(false);
@@ -60,7 +47,7 @@ pub extern "C" fn close(fd: c_int) -> c_int {
         }
     }
     // SAFETY: the close system call on a number; it touches no memory.
-    unsafe { syscall(SYS_CLOSE, c_long::from(fd)) as c_int }
+    unsafe { syscall(SYS_close, c_long::from(fd)) as c_int }
 }
 
 fn closes(fd: RawFd) -> u32 {

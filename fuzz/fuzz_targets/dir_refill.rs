@@ -123,7 +123,9 @@ fn records_mode(layout: Layout, dots: bool, first_size: usize, mut input: Input<
             Some(Err(e)) => {
                 end_error = Some(e);
                 // An error ends the stream.
-                assert!(stream.next_entry(layout, dots, |_| panic!("read after an error")).is_none());
+                assert!(stream
+                    .next_entry(layout, dots, |_| panic!("read after an error"))
+                    .is_none());
                 break;
             }
         }
@@ -139,7 +141,9 @@ fn records_mode(layout: Layout, dots: bool, first_size: usize, mut input: Input<
         assert_eq!(end_error, None);
         assert_eq!(got, want, "records lost, repeated, reordered or invented");
         // Ended: stays ended, without reading.
-        assert!(stream.next_entry(layout, dots, |_| panic!("read after the end")).is_none());
+        assert!(stream
+            .next_entry(layout, dots, |_| panic!("read after the end"))
+            .is_none());
     }
 }
 

@@ -48,7 +48,10 @@ fuzz_target!(|data: &[u8]| {
             .next()
             .expect("one record")
             .expect("the re-encoded record parses");
-        assert_eq!((back.ino(), back.raw_type(), back.name()), (d.ino(), d.raw_type(), d.name()));
+        assert_eq!(
+            (back.ino(), back.raw_type(), back.name()),
+            (d.ino(), d.raw_type(), d.name())
+        );
     }
     assert!(Dirents::with_layout(buf, layout).count() <= max);
 });

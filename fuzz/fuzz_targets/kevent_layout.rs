@@ -23,7 +23,14 @@ mod layout;
 
 use layout::{DataModel, Endian, Field, KeventFields, Os, TimerScheme};
 
-const OSES: [Os; 6] = [Os::FreeBsd, Os::DragonFly, Os::NetBsd, Os::OpenBsd, Os::Apple, Os::Linux];
+const OSES: [Os; 6] = [
+    Os::FreeBsd,
+    Os::DragonFly,
+    Os::NetBsd,
+    Os::OpenBsd,
+    Os::Apple,
+    Os::Linux,
+];
 const MODELS: [DataModel; 3] = [DataModel::LP64, DataModel::ILP32, DataModel::I386];
 
 /// Whether `v` survives truncation to `f`'s width (and sign extension if
@@ -31,7 +38,11 @@ const MODELS: [DataModel; 3] = [DataModel::LP64, DataModel::ILP32, DataModel::I3
 fn fits(f: Field, v: i128) -> bool {
     let bits = 8 * f.bytes as u32;
     let low = v & ((1i128 << bits) - 1);
-    let back = if f.signed && (low >> (bits - 1)) & 1 == 1 { low - (1i128 << bits) } else { low };
+    let back = if f.signed && (low >> (bits - 1)) & 1 == 1 {
+        low - (1i128 << bits)
+    } else {
+        low
+    };
     back == v
 }
 
@@ -56,7 +67,14 @@ fuzz_target!(|data: &[u8]| {
     if let Some(k) = decoded {
         let mut out = vec![0xa5u8; shape.size + 8];
         assert_eq!(shape.encode(&k, order, &mut out), Some(()), "{os:?} {model:?}: {k:?}");
-        let mut fields = vec![shape.ident, shape.filter, shape.flags, shape.fflags, shape.data, shape.udata];
+        let mut fields = vec![
+            shape.ident,
+            shape.filter,
+            shape.flags,
+            shape.fflags,
+            shape.data,
+            shape.udata,
+        ];
         fields.extend(shape.ext);
         for i in 0..shape.size {
             let in_field = fields.iter().any(|f| (f.offset..f.offset + f.bytes).contains(&i));
@@ -100,7 +118,10 @@ fuzz_target!(|data: &[u8]| {
     let (back, abs) = layout::decode_timer(scheme, s.fflags, s.data).expect("an encoded period decodes");
     assert!(!abs);
     if scheme == TimerScheme::MillisOnly {
-        assert!(back >= want && back - want < Duration::from_millis(1), "{os:?}: {period:?} -> {back:?}");
+        assert!(
+            back >= want && back - want < Duration::from_millis(1),
+            "{os:?}: {period:?} -> {back:?}"
+        );
     } else {
         assert_eq!(back, want, "{os:?}: {period:?}");
     }

@@ -15,7 +15,7 @@
 //!   bytes as `ChildInfo::from_siginfo` does, and on Linux agrees with the
 //!   C library's `si_pid()`, `si_uid()`, `si_status()` accessors.
 #![no_main]
-use bsd_proc::{ChildCode, ChildInfo, Family, WaitEvent, __fuzz_siginfo as si};
+use bsd_proc::{__fuzz_siginfo as si, ChildCode, ChildInfo, Family, WaitEvent};
 use libfuzzer_sys::fuzz_target;
 
 const MODELS: [(usize, usize); 3] = [(8, 8), (4, 4), (4, 8)];
@@ -53,7 +53,11 @@ fn check(family: Family, (ptr, align): (usize, usize), bytes: &[u8]) {
             noisy[at..at + 4].copy_from_slice(src);
         }
     }
-    assert_eq!(si::decode(family, ptr, align, &noisy), got, "{family:?}: reads other bytes");
+    assert_eq!(
+        si::decode(family, ptr, align, &noisy),
+        got,
+        "{family:?}: reads other bytes"
+    );
 
     let Some(info) = got else { return };
     // Round trip through a clean buffer.
@@ -69,8 +73,20 @@ fn check(family: Family, (ptr, align): (usize, usize), bytes: &[u8]) {
     let event = info.event();
     match info.code() {
         ChildCode::Exited => assert_eq!(event, WaitEvent::Exited(s)),
-        ChildCode::Killed => assert_eq!(event, WaitEvent::Signaled { signal: s, core_dumped: false }),
-        ChildCode::Dumped => assert_eq!(event, WaitEvent::Signaled { signal: s, core_dumped: true }),
+        ChildCode::Killed => assert_eq!(
+            event,
+            WaitEvent::Signaled {
+                signal: s,
+                core_dumped: false
+            }
+        ),
+        ChildCode::Dumped => assert_eq!(
+            event,
+            WaitEvent::Signaled {
+                signal: s,
+                core_dumped: true
+            }
+        ),
         ChildCode::Trapped | ChildCode::Stopped => assert_eq!(event, WaitEvent::Stopped(s)),
         ChildCode::Continued => assert_eq!(event, WaitEvent::Continued),
         _ => assert_eq!(event, WaitEvent::Unknown(s)),

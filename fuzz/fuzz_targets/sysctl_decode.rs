@@ -12,9 +12,9 @@
 //! from a whole 96-byte record.
 #![no_main]
 use bsd_errno::Errno;
+use bsd_sysctl::__fuzz as f;
 use bsd_sysctl::Kind;
 use bsd_sysctl::Value;
-use bsd_sysctl::__fuzz as f;
 use libfuzzer_sys::fuzz_target;
 
 const KINDS: [Kind; 16] = [
@@ -65,7 +65,8 @@ fn values(layout: usize, kind: Kind, fmt: &str, bytes: &[u8]) {
     assert_ne!(kind, Kind::Node, "a node has no value");
     // Display never panics.
     let _ = v.to_string();
-    let enc = f::encode(layout, &v, kind, true).unwrap_or_else(|e| panic!("{v:?} as {kind:?} does not re-encode: {e:?}"));
+    let enc =
+        f::encode(layout, &v, kind, true).unwrap_or_else(|e| panic!("{v:?} as {kind:?} does not re-encode: {e:?}"));
     if let ("S,timespec", Value::Time(t)) = (fmt, &v) {
         // A time encodes as a struct timeval: the same time, to the
         // microsecond below.

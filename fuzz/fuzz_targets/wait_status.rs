@@ -108,7 +108,11 @@ fn check_family(family: Family, raw: i32) {
         }
         _ => return,
     };
-    assert_eq!(family.decode(again), event, "{family:?}: {raw:#x} re-encoded as {again:#x}");
+    assert_eq!(
+        family.decode(again),
+        event,
+        "{family:?}: {raw:#x} re-encoded as {again:#x}"
+    );
     if let Some(cause) = family.trap_cause(raw) {
         assert_eq!(family, Family::Linux);
         assert!(matches!(event, WaitEvent::Stopped(_)));
