@@ -175,6 +175,13 @@ impl ChildInfo {
     /// layout. `None` when `si_pid` is 0 (what `waitid` with `WNOHANG`
     /// leaves when no child changed state).
     ///
+    /// The fields are read at the offsets of the system's header, not
+    /// through `libc`'s field names, which are misplaced on some 32-bit
+    /// NetBSD and OpenBSD targets. There (powerpc OpenBSD) `libc`'s
+    /// `siginfo_t` is also 8 bytes shorter than the 136 the kernel writes:
+    /// a buffer for your own `waitid` call needs the kernel's size, which
+    /// [`waitid`](crate::waitid) uses.
+    ///
     /// ```
     /// use bsd_proc::ChildInfo;
     /// // SAFETY: siginfo_t is plain data; all-zero bytes are a valid value.
