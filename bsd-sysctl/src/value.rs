@@ -219,8 +219,9 @@ impl Layout {
         timespec: 16,
         clockinfo: ClockLayout::TICKADJ,
     };
-    /// FreeBSD on armv7: 32-bit `long`, 64-bit `time_t` (8-aligned),
-    /// `suseconds_t` a 32-bit `long`.
+    /// FreeBSD on armv7 (and armv6 and 32-bit powerpc, which the
+    /// cross-check finds with the same sizes): 32-bit `long`, 64-bit
+    /// `time_t` (8-aligned), `suseconds_t` a 32-bit `long`.
     pub const FREEBSD_ARMV7: Layout = Layout {
         long: 4,
         time_t: 8,
