@@ -11,9 +11,28 @@
 //! | Linux | 8 | union + 0 | union + 4 | union + 8 (`_sigchld`) |
 //!
 //! where the union follows the three leading `int`s at the next multiple of
-//! its alignment (16 on 64-bit targets; 12 on 32-bit Linux and i386), and
-//! OpenBSD's `_pdata` follows `_pid` at the next multiple of that alignment.
-//! NetBSD and OpenBSD put `si_code` before `si_errno`.
+//! its alignment, and OpenBSD's `_pdata` follows `_pid` at the next
+//! multiple of that alignment. NetBSD's and OpenBSD's unions hold 64-bit
+//! integers, so they are aligned like one: at 16 on every 64-bit target and
+//! on the 32-bit ones whose 64-bit integers are 8-aligned (armv6/armv7,
+//! mipsel, powerpc), at 12 on i386. Linux's union holds nothing wider than a
+//! pointer: 16 on 64-bit targets, 12 on every 32-bit one. NetBSD and OpenBSD
+//! put `si_code` before `si_errno`.
+//!
+//! # How the layouts are checked
+//! At compile time, on every target: the offsets [`Layout::of`] computes
+//! for this target's pointer width and 64-bit alignment equal those the
+//! compiler gives `#[repr(C)]` transcriptions of NetBSD's and OpenBSD's
+//! headers (`siginfo/header.rs`, which cites them), and the host's equal
+//! `libc`'s `siginfo_t` where `libc` declares the fields. The buffer the
+//! kernel fills has the header's size.
+//!
+//! `libc` (0.2.191) is not the reference on NetBSD and OpenBSD: it
+//! declares `si_addr` straight after the three `int`s on every 32-bit
+//! target, which is right on i386 but 4 bytes early on the targets whose
+//! 64-bit integers are 8-aligned, and there its OpenBSD `siginfo_t` is 128
+//! bytes where the kernel writes 136. So the host's offsets are compared
+//! with `libc`'s `si_addr` only where `libc` follows the header.
 //!
 //! The `libc` crate's OpenBSD accessors (`si_pid()`, `si_uid()`,
 //! `si_status()`) place the fields *after* the 116-byte padding member of
@@ -35,6 +54,8 @@
 
 use crate::status::{Family, WaitEvent};
 use crate::Uid;
+
+mod header;
 
 /// Why a child's state changed, from `si_code` (`CLD_*`, the same values
 /// on every supported platform).
@@ -153,6 +174,13 @@ impl ChildInfo {
     /// `SIGCHLD` handler installed with `SA_SIGINFO`) with this platform's
     /// layout. `None` when `si_pid` is 0 (what `waitid` with `WNOHANG`
     /// leaves when no child changed state).
+    ///
+    /// The fields are read at the offsets of the system's header, not
+    /// through `libc`'s field names, which are misplaced on some 32-bit
+    /// NetBSD and OpenBSD targets. There (powerpc OpenBSD) `libc`'s
+    /// `siginfo_t` is also 8 bytes shorter than the 136 the kernel writes:
+    /// a buffer for your own `waitid` call needs the kernel's size, which
+    /// [`waitid`](crate::waitid) uses.
     ///
     /// ```
     /// use bsd_proc::ChildInfo;
@@ -340,19 +368,47 @@ pub mod __fuzz {
     }
 }
 
-/// A buffer the kernel fills as a `siginfo_t`, read back as bytes.
+/// A buffer the kernel fills as a `siginfo_t`, read back as bytes: as large
+/// as the kernel's structure (the header's size on NetBSD and OpenBSD,
+/// `libc`'s elsewhere) and at least as large as `libc`'s.
 #[repr(C, align(16))]
 pub(crate) struct SiginfoBuf([u8; SIGINFO_SIZE]);
 
+#[cfg(target_os = "netbsd")]
+const SIGINFO_SIZE: usize = header::NETBSD_SIZE;
+#[cfg(target_os = "openbsd")]
+const SIGINFO_SIZE: usize = header::OPENBSD_SIZE;
+#[cfg(not(any(target_os = "netbsd", target_os = "openbsd")))]
 const SIGINFO_SIZE: usize = core::mem::size_of::<libc::siginfo_t>();
+const _: () = assert!(SIGINFO_SIZE >= core::mem::size_of::<libc::siginfo_t>());
 const _: () = assert!(core::mem::align_of::<libc::siginfo_t>() <= 16);
-const _: () = assert!(Layout::HOST.end() <= SIGINFO_SIZE);
+// `ChildInfo::from_siginfo` reads the four fields of a `libc::siginfo_t`.
+const _: () = assert!(Layout::HOST.end() <= core::mem::size_of::<libc::siginfo_t>());
 
-// The host layout against `libc`'s own `siginfo_t`, checked at compile time
-// on every target (32-bit and big-endian ones included): `si_code` where
-// `libc` has it; the flat fields of FreeBSD, DragonFly and Apple; the start
-// of the union (where `libc` puts `si_addr`, the first member of every arm)
-// on NetBSD and OpenBSD; and the sizes the headers give.
+// `Layout::of` against the header transcriptions, as the compiler lays
+// them out for this target's data model, on every target (the Linux hosts
+// included, which check the arithmetic for their own data model).
+const _: () = {
+    let ptr = core::mem::size_of::<usize>();
+    let i64_align = core::mem::align_of::<u64>();
+    let nb = Layout::of(Family::NetBsd, ptr, i64_align);
+    let [code, pid, uid, status] = header::NETBSD_OFFSETS;
+    assert!(nb.code == code && nb.pid == pid && nb.uid == uid && nb.status == status);
+    let ob = Layout::of(Family::OpenBsd, ptr, i64_align);
+    let [code, pid, uid, status] = header::OPENBSD_OFFSETS;
+    assert!(ob.code == code && ob.pid == pid && ob.uid == uid && ob.status == status);
+    // NetBSD: `si_pad[128]` sets the size on every target. OpenBSD:
+    // `SI_MAXSZ` (128) bytes, 136 where the union is 8-aligned.
+    assert!(header::NETBSD_SIZE == 128);
+    assert!(header::OPENBSD_SIZE == if ob.pid == 16 { 136 } else { 128 });
+};
+
+// The host layout against `libc`'s own `siginfo_t`, checked at compile time:
+// `si_code` everywhere; the flat fields of FreeBSD, DragonFly and Apple; on
+// NetBSD and OpenBSD, the start of the union (where `libc` puts `si_addr`,
+// the first member of every arm) where `libc` follows the header (see the
+// module's docs: not on 32-bit targets with 8-aligned 64-bit integers,
+// where the header transcriptions above are the check).
 const _: () = assert!(core::mem::offset_of!(libc::siginfo_t, si_code) == Layout::HOST.code);
 #[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_vendor = "apple"))]
 const _: () = {
@@ -361,12 +417,12 @@ const _: () = {
     assert!(core::mem::offset_of!(libc::siginfo_t, si_status) == Layout::HOST.status);
 };
 #[cfg(any(target_os = "netbsd", target_os = "openbsd"))]
-const _: () = assert!(core::mem::offset_of!(libc::siginfo_t, si_addr) == Layout::HOST.pid);
-// OpenBSD: `SI_MAXSZ` (128) bytes, 136 where the union is 8-aligned.
-#[cfg(target_os = "openbsd")]
-const _: () = assert!(SIGINFO_SIZE == if Layout::HOST.pid == 16 { 136 } else { 128 });
-// NetBSD and Linux: 128 bytes on every target.
-#[cfg(any(target_os = "netbsd", target_os = "linux"))]
+const _: () = assert!(
+    core::mem::align_of::<u64>() > core::mem::size_of::<usize>()
+        || core::mem::offset_of!(libc::siginfo_t, si_addr) == Layout::HOST.pid
+);
+// Linux: 128 bytes on every target.
+#[cfg(target_os = "linux")]
 const _: () = assert!(SIGINFO_SIZE == 128);
 
 impl SiginfoBuf {
@@ -407,21 +463,35 @@ mod tests {
     const SIGCHLD_BSD: i32 = 20;
     const SIGCHLD_LINUX: i32 = 17;
 
+    /// The three data models the supported targets have.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Model {
+        /// 64-bit pointers and 8-aligned 64-bit integers.
+        Lp64,
+        /// 32-bit pointers, 64-bit integers aligned to 4 (i386).
+        I386,
+        /// 32-bit pointers, 64-bit integers aligned to 8 (armv6/armv7,
+        /// mipsel, powerpc).
+        Ilp32Align8,
+    }
+
+    const MODELS: [Model; 3] = [Model::Lp64, Model::I386, Model::Ilp32Align8];
+
     /// A `siginfo_t` as a kernel of `family` writes it for a child event:
     /// zeroed, then `si_signo`, `si_code`, `si_pid`, `si_uid`, `si_status`
     /// stored at the header's offsets (written out by hand here, not taken
     /// from `Layout`).
-    fn kernel_writes(family: Family, lp64: bool, code: i32, pid: i32, uid: u32, status: i32) -> Vec<u8> {
+    fn kernel_writes(family: Family, model: Model, code: i32, pid: i32, uid: u32, status: i32) -> Vec<u8> {
         let mut b = vec![0u8; 136];
         let mut put = |at: usize, v: [u8; 4]| b[at..at + 4].copy_from_slice(&v);
-        let (signo_at, code_at, pid_at, uid_at, status_at, signo) = match (family, lp64) {
+        let (signo_at, code_at, pid_at, uid_at, status_at, signo) = match (family, model) {
             (Family::FreeBsd | Family::DragonFly | Family::Apple, _) => (0, 8, 12, 16, 20, SIGCHLD_BSD),
-            (Family::NetBsd, true) => (0, 4, 16, 20, 24, SIGCHLD_BSD),
-            (Family::NetBsd, false) => (0, 4, 12, 16, 20, SIGCHLD_BSD),
-            (Family::OpenBsd, true) => (0, 4, 16, 24, 32, SIGCHLD_BSD),
-            (Family::OpenBsd, false) => (0, 4, 12, 16, 24, SIGCHLD_BSD),
-            (Family::Linux, true) => (0, 8, 16, 20, 24, SIGCHLD_LINUX),
-            (Family::Linux, false) => (0, 8, 12, 16, 20, SIGCHLD_LINUX),
+            (Family::NetBsd, Model::Lp64 | Model::Ilp32Align8) => (0, 4, 16, 20, 24, SIGCHLD_BSD),
+            (Family::NetBsd, Model::I386) => (0, 4, 12, 16, 20, SIGCHLD_BSD),
+            (Family::OpenBsd, Model::Lp64 | Model::Ilp32Align8) => (0, 4, 16, 24, 32, SIGCHLD_BSD),
+            (Family::OpenBsd, Model::I386) => (0, 4, 12, 16, 24, SIGCHLD_BSD),
+            (Family::Linux, Model::Lp64) => (0, 8, 16, 20, 24, SIGCHLD_LINUX),
+            (Family::Linux, Model::I386 | Model::Ilp32Align8) => (0, 8, 12, 16, 20, SIGCHLD_LINUX),
         };
         put(signo_at, signo.to_ne_bytes());
         put(code_at, code.to_ne_bytes());
@@ -434,11 +504,11 @@ mod tests {
         b
     }
 
-    fn layout(family: Family, lp64: bool) -> Layout {
-        if lp64 {
-            Layout::of(family, 8, 8)
-        } else {
-            Layout::of(family, 4, 4)
+    fn layout(family: Family, model: Model) -> Layout {
+        match model {
+            Model::Lp64 => Layout::of(family, 8, 8),
+            Model::I386 => Layout::of(family, 4, 4),
+            Model::Ilp32Align8 => Layout::of(family, 4, 8),
         }
     }
 
@@ -448,7 +518,7 @@ mod tests {
         let lnx = (9, 15, 19, 18);
         for family in Family::ALL {
             let (kill, term, stop, cont) = if family == Family::Linux { lnx } else { bsd };
-            for lp64 in [true, false] {
+            for model in MODELS {
                 let cases = [
                     (CLD_EXITED, 0, WaitEvent::Exited(0)),
                     (CLD_EXITED, 3, WaitEvent::Exited(3)),
@@ -475,15 +545,40 @@ mod tests {
                     (42, 7, WaitEvent::Unknown(7)),
                 ];
                 for (code, status, event) in cases {
-                    let bytes = kernel_writes(family, lp64, code, 4242, 1001, status);
-                    let info = layout(family, lp64).decode(&bytes).expect("a child");
-                    assert_eq!(info.pid(), 4242, "{family:?} lp64={lp64}");
-                    assert_eq!(info.uid(), Uid::from_raw(1001), "{family:?} lp64={lp64}");
-                    assert_eq!(info.code().raw(), code, "{family:?} lp64={lp64}");
-                    assert_eq!(info.status(), status, "{family:?} lp64={lp64}");
-                    assert_eq!(info.event(), event, "{family:?} lp64={lp64}");
+                    let bytes = kernel_writes(family, model, code, 4242, 1001, status);
+                    let info = layout(family, model).decode(&bytes).expect("a child");
+                    assert_eq!(info.pid(), 4242, "{family:?} {model:?}");
+                    assert_eq!(info.uid(), Uid::from_raw(1001), "{family:?} {model:?}");
+                    assert_eq!(info.code().raw(), code, "{family:?} {model:?}");
+                    assert_eq!(info.status(), status, "{family:?} {model:?}");
+                    assert_eq!(info.event(), event, "{family:?} {model:?}");
                 }
             }
+        }
+    }
+
+    /// The offsets written by hand in `kernel_writes`, for this host's data
+    /// model, are where the compiler puts the fields of the header
+    /// transcriptions (`header.rs`).
+    #[test]
+    fn fixtures_agree_with_the_header_transcriptions() {
+        let model = match (core::mem::size_of::<usize>(), core::mem::align_of::<u64>()) {
+            (8, _) => Model::Lp64,
+            (_, 4) => Model::I386,
+            _ => Model::Ilp32Align8,
+        };
+        for (family, offsets, size) in [
+            (Family::NetBsd, header::NETBSD_OFFSETS, header::NETBSD_SIZE),
+            (Family::OpenBsd, header::OPENBSD_OFFSETS, header::OPENBSD_SIZE),
+        ] {
+            let b = kernel_writes(family, model, CLD_STOPPED, 4242, 1001, 17);
+            let at = |i: usize| read_i32(&b, offsets[i]);
+            assert_eq!(
+                [at(0), at(1), at(2), at(3)],
+                [Some(CLD_STOPPED), Some(4242), Some(1001), Some(17)],
+                "{family:?} {model:?}"
+            );
+            assert!(size <= b.len(), "{family:?}");
         }
     }
 
@@ -491,11 +586,11 @@ mod tests {
     fn layouts_differ_where_the_headers_do() {
         // A NetBSD record read with FreeBSD's layout is wrong: the layouts
         // are not interchangeable.
-        let nb = kernel_writes(Family::NetBsd, true, CLD_EXITED, 4242, 1001, 3);
-        let wrong = layout(Family::FreeBsd, true).decode(&nb);
+        let nb = kernel_writes(Family::NetBsd, Model::Lp64, CLD_EXITED, 4242, 1001, 3);
+        let wrong = layout(Family::FreeBsd, Model::Lp64).decode(&nb);
         assert_ne!(wrong.map(|i| (i.pid(), i.status())), Some((4242, 3)));
         // OpenBSD's uid shares its slot with `_utime`, 8 bytes after the pid.
-        let ob = layout(Family::OpenBsd, true);
+        let ob = layout(Family::OpenBsd, Model::Lp64);
         assert_eq!((ob.pid, ob.uid, ob.status), (16, 24, 32));
         // 32-bit targets with 8-aligned 64-bit integers (armv7) align the
         // unions like 64-bit ones on NetBSD and OpenBSD, not on Linux.
@@ -507,12 +602,14 @@ mod tests {
     #[test]
     fn nothing_found_and_short_buffers_are_none() {
         for family in Family::ALL {
-            let l = layout(family, true);
-            assert_eq!(l.decode(&[0u8; 136]), None, "{family:?}: si_pid 0 is WNOHANG's nothing");
-            let bytes = kernel_writes(family, true, CLD_EXITED, 1, 0, 0);
-            assert_eq!(l.decode(&bytes[..l.end() - 1]), None, "{family:?}");
-            assert!(l.decode(&bytes[..l.end()]).is_some(), "{family:?}");
-            assert_eq!(l.decode(&[]), None);
+            for model in MODELS {
+                let l = layout(family, model);
+                assert_eq!(l.decode(&[0u8; 136]), None, "{family:?}: si_pid 0 is WNOHANG's nothing");
+                let bytes = kernel_writes(family, model, CLD_EXITED, 1, 0, 0);
+                assert_eq!(l.decode(&bytes[..l.end() - 1]), None, "{family:?} {model:?}");
+                assert!(l.decode(&bytes[..l.end()]).is_some(), "{family:?} {model:?}");
+                assert_eq!(l.decode(&[]), None);
+            }
         }
     }
 
@@ -531,8 +628,8 @@ mod tests {
 
     #[test]
     fn wait6_falls_back_to_the_returned_pid() {
-        let l = layout(Family::FreeBsd, true);
-        let mut bytes = kernel_writes(Family::FreeBsd, true, CLD_EXITED, 0, 5, 3);
+        let l = layout(Family::FreeBsd, Model::Lp64);
+        let mut bytes = kernel_writes(Family::FreeBsd, Model::Lp64, CLD_EXITED, 0, 5, 3);
         assert_eq!(l.decode(&bytes), None);
         let info = l.decode_or_pid(&bytes, 99);
         assert_eq!((info.pid(), info.status()), (99, 3));
@@ -551,14 +648,12 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn linux_layout_equals_libc_accessors() {
-        let bytes = kernel_writes(
-            Family::Linux,
-            cfg!(target_pointer_width = "64"),
-            CLD_DUMPED,
-            777,
-            1234,
-            6,
-        );
+        let model = if cfg!(target_pointer_width = "64") {
+            Model::Lp64
+        } else {
+            Model::I386
+        };
+        let bytes = kernel_writes(Family::Linux, model, CLD_DUMPED, 777, 1234, 6);
         let mut si = core::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
         // SAFETY: `bytes` has at least size_of::<siginfo_t>() (128) bytes and
         // siginfo_t is plain data: any bytes are a valid value.

@@ -353,6 +353,9 @@ pub mod __fuzz {
         "freebsd-armv7",
         "openbsd-i386",
         "linux-ilp32",
+        "netbsd-ilp32",
+        "openbsd-ilp32",
+        "apple-ilp32",
     ];
 
     fn layout(i: usize) -> Layout {
@@ -367,7 +370,10 @@ pub mod __fuzz {
             7 => Layout::LINUX_LP64,
             8 => Layout::FREEBSD_ARMV7,
             9 => Layout::OPENBSD_I386,
-            _ => Layout::LINUX_ILP32,
+            10 => Layout::LINUX_ILP32,
+            11 => Layout::NETBSD_ILP32,
+            12 => Layout::OPENBSD_ILP32,
+            _ => Layout::APPLE_ILP32,
         }
     }
 

@@ -219,8 +219,9 @@ impl Layout {
         timespec: 16,
         clockinfo: ClockLayout::TICKADJ,
     };
-    /// FreeBSD on armv7: 32-bit `long`, 64-bit `time_t` (8-aligned),
-    /// `suseconds_t` a 32-bit `long`.
+    /// FreeBSD on armv7 (and armv6 and 32-bit powerpc, which the
+    /// cross-check finds with the same sizes): 32-bit `long`, 64-bit
+    /// `time_t` (8-aligned), `suseconds_t` a 32-bit `long`.
     pub const FREEBSD_ARMV7: Layout = Layout {
         long: 4,
         time_t: 8,
@@ -237,6 +238,58 @@ impl Layout {
         timeval: 12,
         timespec: 12,
         clockinfo: ClockLayout::OPENBSD,
+    };
+    /// NetBSD on the 32-bit targets whose 64-bit integers are 8-aligned
+    /// (armv6/armv7, mipsel, powerpc): 64-bit `time_t`, `int`
+    /// `suseconds_t` and a 32-bit `long`, so `struct timeval` and `struct
+    /// timespec` are 8 + 4 bytes padded to 16 (`tv_usec`/`tv_nsec` at 8),
+    /// `struct loadavg` (three `fixpt_t`, a `long`) 16.
+    ///
+    /// NetBSD `sys/sys/common_ansi.h` (revision 1.1, lines 64–72) makes
+    /// `time_t` an `__int64_t` and `suseconds_t` an `int` on every port;
+    /// the i386 layout differs only by the 4-byte alignment of 64-bit
+    /// integers there.
+    pub const NETBSD_ILP32: Layout = Layout {
+        long: 4,
+        time_t: 8,
+        suseconds: 4,
+        timeval: 16,
+        timespec: 16,
+        clockinfo: ClockLayout::TICKADJ,
+    };
+    /// OpenBSD on powerpc: 64-bit `time_t` (8-aligned) and a 32-bit `long`
+    /// `suseconds_t`, so `struct timeval` and `struct timespec` are 16
+    /// bytes (`tv_usec`/`tv_nsec` at 8).
+    ///
+    /// OpenBSD `sys/sys/_types.h` (revision 1.10) defines `__time_t` as
+    /// `__int64_t`, `__suseconds_t` as `long` and `__fixpt_t` as
+    /// `__uint32_t` on every port.
+    pub const OPENBSD_ILP32: Layout = Layout {
+        long: 4,
+        time_t: 8,
+        suseconds: 4,
+        timeval: 16,
+        timespec: 16,
+        clockinfo: ClockLayout::OPENBSD,
+    };
+    /// Apple's 32-bit targets (i386 macOS and iOS simulator, armv7s iOS):
+    /// `time_t` is a 32-bit `long`, `suseconds_t` an `int32_t`, so `struct
+    /// timeval` is 8 bytes, `struct loadavg` 16.
+    ///
+    /// xnu's user headers (`bsd/i386/_types.h`, `bsd/arm/_types.h`) make
+    /// `__darwin_time_t` a `long` and `bsd/sys/_types.h` makes
+    /// `__darwin_suseconds_t` an `__int32_t`; the kernel answers a 32-bit
+    /// process in those widths: `sysctl_boottime` (`bsd/kern/kern_sysctl.c`)
+    /// copies out a `struct user32_timeval` and `sysctl_loadavg`
+    /// (`bsd/vm/vm_unix.c`) a `struct user32_loadavg` to a process that is
+    /// not 64-bit.
+    pub const APPLE_ILP32: Layout = Layout {
+        long: 4,
+        time_t: 4,
+        suseconds: 4,
+        timeval: 8,
+        timespec: 8,
+        clockinfo: ClockLayout::TICKADJ,
     };
     /// 32-bit Linux (i686, glibc's 32-bit `time_t`), for the BSD aliases.
     pub const LINUX_ILP32: Layout = Layout {
@@ -288,19 +341,27 @@ const NATIVE_IS_TESTED: bool = {
     } else if cfg!(target_os = "dragonfly") {
         n.same(&Layout::DRAGONFLY)
     } else if cfg!(target_os = "netbsd") {
-        if cfg!(target_pointer_width = "32") {
+        if cfg!(target_arch = "x86") {
             n.same(&Layout::NETBSD_I386)
+        } else if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::NETBSD_ILP32)
         } else {
             n.same(&Layout::NETBSD_LP64)
         }
     } else if cfg!(target_os = "openbsd") {
-        if cfg!(target_pointer_width = "32") {
+        if cfg!(target_arch = "x86") {
             n.same(&Layout::OPENBSD_I386)
+        } else if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::OPENBSD_ILP32)
         } else {
             n.same(&Layout::OPENBSD_LP64)
         }
     } else if cfg!(target_vendor = "apple") {
-        n.same(&Layout::APPLE)
+        if cfg!(target_pointer_width = "32") {
+            n.same(&Layout::APPLE_ILP32)
+        } else {
+            n.same(&Layout::APPLE)
+        }
     } else if cfg!(target_pointer_width = "32") {
         n.same(&Layout::LINUX_ILP32)
     } else {
@@ -855,8 +916,10 @@ pub(crate) fn decode_timeval(bytes: &[u8], layout: &Layout) -> Result<SystemTime
 /// `struct timespec` (NetBSD's `kern.boottime`): `time_t` seconds, then
 /// `long` nanoseconds. Errors as [`decode_timeval`].
 pub(crate) fn decode_timespec(bytes: &[u8], layout: &Layout) -> Result<SystemTime> {
-    // `tv_nsec` is a `long`, after a `time_t`.
-    let off = layout.timespec.checked_sub(layout.long).ok_or(Errno::EIO)?;
+    // `tv_nsec` is a `long`, after a `time_t`, aligned to its own size; any
+    // padding is at the end (a 64-bit `time_t` and a 32-bit `long`, 8-aligned:
+    // 16 bytes, `tv_nsec` at 8).
+    let off = layout.time_t.next_multiple_of(layout.long.max(1));
     if bytes.len() != layout.timespec {
         return Err(Errno::EIO);
     }

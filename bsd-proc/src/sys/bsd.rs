@@ -196,7 +196,8 @@ mod wait6 {
         let mut wru: WrUsage = unsafe { core::mem::zeroed() };
         let mut si = SiginfoBuf::zeroed();
         // SAFETY: every pointer is valid for writes of its type for the whole
-        // call; `si` has the size and alignment of `siginfo_t`.
+        // call; `si` is as large as the kernel's `siginfo_t` (and `libc`'s)
+        // and 16-aligned.
         let pid = check(unsafe { c_wait6(idtype, id, &mut status, options, &mut wru, si.as_mut_ptr()) })?;
         if pid == 0 {
             return Ok(None);

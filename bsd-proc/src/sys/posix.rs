@@ -59,8 +59,8 @@ pub(crate) fn wait4(pid: libc::pid_t, options: c_int) -> Result<Option<Waited>> 
 
 pub(crate) fn waitid(idtype: libc::idtype_t, id: libc::id_t, options: c_int) -> Result<Option<ChildInfo>> {
     let mut si = SiginfoBuf::zeroed();
-    // SAFETY: `si` is a zeroed buffer of the size and alignment of
-    // `siginfo_t`, valid for writes for the whole call.
+    // SAFETY: `si` is a zeroed, 16-aligned buffer as large as the kernel's
+    // `siginfo_t` (and `libc`'s), valid for writes for the whole call.
     check(unsafe { libc::waitid(idtype, id, si.as_mut_ptr(), options) })?;
     Ok(Layout::HOST.decode(si.bytes()))
 }

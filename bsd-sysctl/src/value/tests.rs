@@ -41,6 +41,9 @@ fn timeval_every_layout() {
         (Layout::FREEBSD_ARMV7, 16),
         (Layout::OPENBSD_I386, 12),
         (Layout::LINUX_ILP32, 8),
+        (Layout::NETBSD_ILP32, 16),
+        (Layout::OPENBSD_ILP32, 16),
+        (Layout::APPLE_ILP32, 8),
     ] {
         let b = timeval_fixture(&layout, 1_700_000_000, 123_456);
         assert_eq!(b.len(), size, "{layout:?}");
@@ -134,20 +137,82 @@ fn timeval_native_matches_libc() {
     );
 }
 
+/// A `struct timespec` as a kernel writes it: `tv_sec` (`time_t` wide) at
+/// 0, `tv_nsec` (`long` wide) at `nsec_at`, every other byte padding.
+fn timespec_fixture(layout: &Layout, size: usize, nsec_at: usize, sec: i64, nsec: i64) -> Vec<u8> {
+    let mut b = vec![0xAA; size];
+    match layout.time_t {
+        4 => b[..4].copy_from_slice(&(sec as i32).to_ne_bytes()),
+        _ => b[..8].copy_from_slice(&sec.to_ne_bytes()),
+    }
+    match layout.long {
+        4 => b[nsec_at..nsec_at + 4].copy_from_slice(&(nsec as i32).to_ne_bytes()),
+        _ => b[nsec_at..nsec_at + 8].copy_from_slice(&nsec.to_ne_bytes()),
+    }
+    b
+}
+
 #[test]
-fn timespec_netbsd_boottime() {
-    // NetBSD's kern.boottime is a struct timespec { time_t; long }.
-    let mut b = 1_600_000_000i64.to_ne_bytes().to_vec();
-    b.extend_from_slice(&999_999_999i64.to_ne_bytes());
-    assert_eq!(
-        decode(Kind::Opaque, "S,timespec", &b, &Layout::NETBSD_LP64),
-        Ok(Value::Time(at(1_600_000_000, 999_999_999)))
-    );
-    // i386: 64-bit time_t, 32-bit long, 4-byte alignment → 12 bytes.
-    let mut b = 1_600_000_000i64.to_ne_bytes().to_vec();
-    b.extend_from_slice(&5_000i32.to_ne_bytes());
-    assert_eq!(decode_timespec(&b, &Layout::NETBSD_I386), Ok(at(1_600_000_000, 5_000)));
-    assert_eq!(decode_timespec(&b[..11], &Layout::NETBSD_I386), Err(Errno::EIO));
+fn timespec_every_layout() {
+    // NetBSD's kern.boottime is a struct timespec { time_t; long }: its
+    // size and where tv_nsec sits, per platform (a 64-bit time_t and a
+    // 32-bit long are 12 bytes with 4-aligned 64-bit integers, i386; 16,
+    // tv_nsec still at 8, where they are 8-aligned).
+    for (layout, size, nsec_at) in [
+        (Layout::FREEBSD_LP64, 16, 8),
+        (Layout::FREEBSD_I386, 8, 4),
+        (Layout::DRAGONFLY, 16, 8),
+        (Layout::NETBSD_LP64, 16, 8),
+        (Layout::NETBSD_I386, 12, 8),
+        (Layout::OPENBSD_LP64, 16, 8),
+        (Layout::APPLE, 16, 8),
+        (Layout::LINUX_LP64, 16, 8),
+        (Layout::FREEBSD_ARMV7, 16, 8),
+        (Layout::OPENBSD_I386, 12, 8),
+        (Layout::LINUX_ILP32, 8, 4),
+        (Layout::NETBSD_ILP32, 16, 8),
+        (Layout::OPENBSD_ILP32, 16, 8),
+        (Layout::APPLE_ILP32, 8, 4),
+    ] {
+        for (sec, nsec) in [
+            (1_600_000_000, 999_999_999),
+            (1_600_000_000, 5_000),
+            (-2, 250_000_000),
+            (0, 0),
+        ] {
+            let b = timespec_fixture(&layout, size, nsec_at, sec, nsec);
+            assert_eq!(decode_timespec(&b, &layout), Ok(at(sec, nsec)), "{layout:?}");
+            assert_eq!(
+                decode(Kind::Opaque, "S,timespec", &b, &layout),
+                Ok(Value::Time(at(sec, nsec))),
+                "{layout:?}"
+            );
+        }
+        // Wrong sizes and nanoseconds out of range are EIO.
+        let b = timespec_fixture(&layout, size, nsec_at, 5, 0);
+        assert_eq!(decode_timespec(&b[..size - 1], &layout), Err(Errno::EIO), "{layout:?}");
+        let mut longer = b.clone();
+        longer.push(0);
+        assert_eq!(decode_timespec(&longer, &layout), Err(Errno::EIO), "{layout:?}");
+        for nsec in [-1, 1_000_000_000] {
+            let b = timespec_fixture(&layout, size, nsec_at, 5, nsec);
+            assert_eq!(decode_timespec(&b, &layout), Err(Errno::EIO), "{layout:?} {nsec}");
+        }
+        // The extremes of the seconds: a value, or EOVERFLOW where
+        // `SystemTime` cannot hold it; never a wrap.
+        let extremes: &[i64] = if layout.time_t == 4 {
+            &[i32::MIN as i64, i32::MAX as i64]
+        } else {
+            &[i64::MIN, i64::MAX]
+        };
+        for &sec in extremes {
+            let b = timespec_fixture(&layout, size, nsec_at, sec, 1);
+            match decode_timespec(&b, &layout) {
+                Ok(t) => assert_eq!(time_parts(t), Ok((sec, 1)), "{layout:?}"),
+                Err(e) => assert_eq!(e, Errno::EOVERFLOW, "{layout:?}"),
+            }
+        }
+    }
 }
 
 #[test]
@@ -171,7 +236,14 @@ fn clockinfo_every_layout() {
     );
     // Apple, NetBSD, DragonFly: the third int is tickadj.
     let b = ne32(&[100, 10000, 40, 128, 1024]);
-    for layout in [Layout::APPLE, Layout::NETBSD_LP64, Layout::DRAGONFLY] {
+    for layout in [
+        Layout::APPLE,
+        Layout::APPLE_ILP32,
+        Layout::NETBSD_LP64,
+        Layout::NETBSD_I386,
+        Layout::NETBSD_ILP32,
+        Layout::DRAGONFLY,
+    ] {
         let ci = decode_clockinfo(&b, &layout).unwrap();
         assert_eq!(ci.tickadj, Some(40));
         assert_eq!((ci.hz, ci.tick, ci.stathz, ci.profhz), (100, 10000, 128, 1024));
@@ -186,17 +258,19 @@ fn clockinfo_every_layout() {
     }
     // OpenBSD ≥ 7.4: hz, tick, stathz, profhz; before: with tickadj.
     let new = ne32(&[100, 10000, 100, 100]);
-    let ci = decode_clockinfo(&new, &Layout::OPENBSD_LP64).unwrap();
-    assert_eq!(
-        (ci.hz, ci.tick, ci.tickadj, ci.stathz, ci.profhz),
-        (100, 10000, None, 100, 100)
-    );
-    assert_eq!(
-        encode(&Value::ClockInfo(ci), Kind::Opaque, &Layout::OPENBSD_LP64, false),
-        Ok(new.clone())
-    );
     let old = ne32(&[100, 10000, 5, 128, 1024]);
-    assert_eq!(decode_clockinfo(&old, &Layout::OPENBSD_LP64).unwrap().tickadj, Some(5));
+    for layout in [Layout::OPENBSD_LP64, Layout::OPENBSD_I386, Layout::OPENBSD_ILP32] {
+        let ci = decode_clockinfo(&new, &layout).unwrap();
+        assert_eq!(
+            (ci.hz, ci.tick, ci.tickadj, ci.stathz, ci.profhz),
+            (100, 10000, None, 100, 100)
+        );
+        assert_eq!(
+            encode(&Value::ClockInfo(ci), Kind::Opaque, &layout, false),
+            Ok(new.clone())
+        );
+        assert_eq!(decode_clockinfo(&old, &layout).unwrap().tickadj, Some(5));
+    }
     // A 16-byte clockinfo is OpenBSD's only.
     assert_eq!(decode_clockinfo(&new, &Layout::FREEBSD_LP64), Err(Errno::EIO));
     assert_eq!(decode_clockinfo(&b[..19], &Layout::APPLE), Err(Errno::EIO));
@@ -244,6 +318,9 @@ fn loadavg_every_layout() {
         Layout::NETBSD_I386,
         Layout::OPENBSD_I386,
         Layout::LINUX_ILP32,
+        Layout::NETBSD_ILP32,
+        Layout::OPENBSD_ILP32,
+        Layout::APPLE_ILP32,
     ] {
         assert_eq!(
             decode_loadavg(&ilp32, &layout).map(|l| l.to_string()),
