@@ -502,6 +502,15 @@ impl Kqueue {
                     kn.sdata = ch.data;
                 }
             }
+            Kind::Proc(p) => {
+                if kn.sfflags & proc_::LIFECYCLE == 0 && ch.fflags & proc_::LIFECYCLE != 0 {
+                    // Newly watched through the connector: what happened
+                    // before this change is not reported.
+                    p.since = connector::now_ns();
+                }
+                kn.sfflags = ch.fflags;
+                kn.sdata = ch.data;
+            }
             _ => {
                 kn.sfflags = ch.fflags;
                 kn.sdata = ch.data;
