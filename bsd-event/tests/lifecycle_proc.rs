@@ -548,3 +548,57 @@ fn threads_are_not_forks_and_nothing_leaks() {
         assert_eq!(count(), before, "descriptors left open");
     });
 }
+
+/// Waits until `pid` (our child) is a zombie, without reaping it.
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+fn until_zombie(pid: libc::pid_t) {
+    // SAFETY: all-zero is a valid siginfo_t.
+    let mut info: libc::siginfo_t = unsafe { core::mem::zeroed() };
+    // SAFETY: waitid with WNOWAIT on our child; `info` is writable.
+    let r = unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) };
+    assert_eq!(r, 0, "waitid: {}", Errno::last());
+}
+
+/// FreeBSD's `filt_proc` at the exit: what is pending goes out with
+/// `EV_EOF`; with nothing pending and no NOTE_EXIT, the knote goes
+/// silently. (Other BSDs' `filt_proc` may differ: FreeBSD is the
+/// reference.)
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+#[test]
+fn the_exit_ends_a_knote_without_note_exit() {
+    for fork_first in [true, false] {
+        let (go_r, go_w) = pipe();
+        let pid = fork();
+        if pid == 0 {
+            child_keep_only(&[go_r.as_raw_fd()]);
+            child_wait(go_r.as_raw_fd());
+            if fork_first {
+                child_fork_and_reap();
+            }
+            // SAFETY: async-signal-safe.
+            unsafe { libc::_exit(0) };
+        }
+        drop(go_r);
+        let kq = kq();
+        let watch = KEvent::proc(pid, note::proc::FORK).add();
+        if register_or_skip(&kq, watch, "the_exit_ends_a_knote_without_note_exit").is_none() {
+            drop(go_w);
+            reap(pid);
+            return;
+        }
+        put(&go_w);
+        // Both the fork and the exit have happened before we look.
+        until_zombie(pid);
+        if fork_first {
+            let ev = next(&kq, pid);
+            assert_eq!(ev.fflags(), note::proc::FORK, "{ev:?}");
+            assert!(ev.flags().contains(EvFlags::EOF | EvFlags::ONESHOT), "{ev:?}");
+        } else {
+            assert_quiet(&kq, Filter::Proc, pid as usize);
+        }
+        // Gone either way.
+        let del = KEvent::new(pid as usize, Filter::Proc, EvFlags::DELETE, 0, 0, 0);
+        assert_eq!(kq.register(&[del]), Err(Errno::ENOENT));
+        assert_eq!(reap(pid), 0);
+    }
+}
