@@ -1148,7 +1148,11 @@ impl Drop for Kqueue {
             }
         }
         if let Some(ib) = st.inbox.take() {
-            connector::unsubscribe(&ib);
+            // In a forked child the registry is the parent's copy (reset
+            // at the child's first use): leave it, and its lock, alone.
+            if !fork::since(self.forks) {
+                connector::unsubscribe(&ib);
+            }
         }
     }
 }
