@@ -41,7 +41,8 @@ pub enum Filter {
     Write,
     /// `EVFILT_VNODE`: a file or directory changed.
     Vnode,
-    /// `EVFILT_PROC`: a process exited.
+    /// `EVFILT_PROC`: a process exited, forked or called `execve` (see
+    /// [`note::proc`]).
     Proc,
     /// `EVFILT_SIGNAL`: a signal was delivered to the process.
     Signal,
