@@ -138,7 +138,7 @@
 //!   `NOTE_FORK`, `NOTE_EXEC` and `NOTE_TRACK` (with `NOTE_CHILD` and
 //!   `NOTE_TRACKERR`) come from the kernel's process-event connector: one
 //!   netlink socket per process, opened at the first such knote and closed
-//!   with the last queue that used it. Each queue with such knotes has it
+//!   when no queue has one any more. Each queue with such knotes has it
 //!   in its epoll; whichever queue reads it hands each event about a
 //!   watched pid to the others, whose descriptors become readable. Nothing
 //!   is reaped, signalled or traced. Adding such a knote is `EPERM` where

@@ -544,6 +544,14 @@ fn threads_are_not_forks_and_nothing_leaks() {
             assert_eq!((seen[1].fflags(), seen[1].data()), (note::proc::CHILD, i64::from(me)));
             let mut child = child;
             child.wait().unwrap();
+            // Once no knote needs the connector, the queue lets its socket
+            // go (the queue itself keeps its epoll and its wake eventfd).
+            let gone = |p: libc::pid_t| KEvent::new(p as usize, Filter::Proc, EvFlags::DELETE, 0, 0, 0);
+            // The child's knote may have gone with its exit already.
+            let _ = kq.register(&[gone(cpid)]);
+            kq.register(&[gone(me)]).expect("delete");
+            let _ = poll(&kq);
+            assert_eq!(count(), before + 2, "the connector socket outlived its last knote");
         }
         assert_eq!(count(), before, "descriptors left open");
     });

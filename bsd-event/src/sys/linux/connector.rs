@@ -6,7 +6,8 @@
 //! The kernel copies every process event of the system to every listening
 //! socket, so one socket per kqueue would multiply that work (and the
 //! buffers that can overflow) by the number of queues. Here one socket is
-//! opened at the first subscription and closed with the last. Each
+//! opened at the first subscription and closed with the last (a kqueue
+//! unsubscribes when its last such knote goes, or when it is dropped). Each
 //! subscribed kqueue puts the socket in its epoll (level-triggered) and,
 //! next to it, its inbox's eventfd. Whichever kqueue sees the socket
 //! readable first reads everything it holds ([`pump`], under the
@@ -86,6 +87,8 @@ struct Pending {
 #[derive(Debug)]
 pub(super) struct Inbox {
     wake: OwnedFd,
+    /// The shared socket's number while this inbox is subscribed.
+    sock: RawFd,
     pending: Mutex<Pending>,
 }
 
@@ -107,6 +110,17 @@ impl Inbox {
     /// Stops watching `pid`.
     pub(super) fn unwatch(&self, pid: i32) {
         self.lock().watch.remove(&pid);
+    }
+
+    /// Whether no pid is watched and nothing waits.
+    pub(super) fn is_idle(&self) -> bool {
+        let p = self.lock();
+        p.watch.is_empty() && p.notes.is_empty()
+    }
+
+    /// The shared socket (valid until [`unsubscribe`]).
+    pub(super) fn sock_fd(&self) -> RawFd {
+        self.sock
     }
 
     /// Takes the waiting notes, and whether some were lost since the last
@@ -218,13 +232,14 @@ pub(super) fn subscribe() -> Result<(Arc<Inbox>, RawFd)> {
             }
         }
     }
+    let fd = s.sock.as_ref().map(AsRawFd::as_raw_fd).ok_or(Errno::EBADF)?;
     let inbox = Arc::new(Inbox {
         wake: os::eventfd()?,
+        sock: fd,
         pending: Mutex::new(Pending::default()),
     });
     s.inboxes.retain(|w| w.strong_count() > 0);
     s.inboxes.push(Arc::downgrade(&inbox));
-    let fd = s.sock.as_ref().map(AsRawFd::as_raw_fd).ok_or(Errno::EBADF)?;
     Ok((inbox, fd))
 }
 
@@ -459,6 +474,7 @@ mod tests {
     fn inbox() -> Inbox {
         Inbox {
             wake: os::eventfd().expect("eventfd"),
+            sock: -1,
             pending: Mutex::new(Pending::default()),
         }
     }

@@ -87,6 +87,14 @@ pub(super) fn subscribe(ep: RawFd) -> Result<Arc<Inbox>> {
     Ok(inbox)
 }
 
+/// Ends a kqueue's subscription: both descriptors leave epoll `ep`, then
+/// the inbox leaves the connector (the socket closes with the last one).
+pub(super) fn unsubscribe(ep: RawFd, inbox: &Arc<Inbox>) {
+    let _ = os::epoll_ctl(ep, libc::EPOLL_CTL_DEL, inbox.wake_fd(), 0, 0);
+    let _ = os::epoll_ctl(ep, libc::EPOLL_CTL_DEL, inbox.sock_fd(), 0, 0);
+    connector::unsubscribe(inbox);
+}
+
 /// What a process knote reports now, taking it from the knote: a pending
 /// `NOTE_CHILD` notice first, then the exit (with what is pending), then
 /// the pending notes. `Stale` for an exit nobody asked for (FreeBSD's

@@ -68,7 +68,7 @@ struct State {
     /// Whether the process-wide signal eventfd is in this epoll.
     signal_registered: bool,
     /// This kqueue's share of the process-event connector (made at the
-    /// first NOTE_FORK/EXEC/TRACK knote, kept until the queue goes).
+    /// first NOTE_FORK/EXEC/TRACK knote, released when none is left).
     inbox: Option<Arc<Inbox>>,
     /// Whether the wake eventfd is readable (exactly while the pending
     /// queue is not empty).
@@ -426,6 +426,7 @@ impl Kqueue {
                     ib.watch(pid, ch.fflags & NOTE_TRACK != 0);
                 } else {
                     ib.unwatch(pid);
+                    self.release_idle_inbox(st);
                 }
             }
         }
@@ -561,7 +562,22 @@ impl Kqueue {
                     bury(st, dead);
                 }
             }
+            Kind::Proc(_) => {
+                drop_watches(st, &kn, slot);
+                self.release_idle_inbox(st);
+            }
             _ => drop_watches(st, &kn, slot),
+        }
+    }
+
+    /// Ends this queue's connector subscription once no knote needs it,
+    /// so process events of the system stop waking it.
+    fn release_idle_inbox(&self, st: &mut State) {
+        if !st.inbox.as_ref().is_some_and(|ib| ib.is_idle()) {
+            return;
+        }
+        if let Some(ib) = st.inbox.take() {
+            proc_::unsubscribe(self.ep(), &ib);
         }
     }
 
@@ -602,6 +618,7 @@ impl Kqueue {
             Kind::Proc(p) => {
                 let _ = os::epoll_ctl(ep, libc::EPOLL_CTL_DEL, p.pidfd.as_raw_fd(), 0, 0);
                 drop_watches(st, &kn, slot);
+                self.release_idle_inbox(st);
                 Ok(())
             }
             Kind::Signal(s) => {
@@ -796,6 +813,9 @@ impl Kqueue {
                 }
             }
         }
+        // Children watched on a parent's behalf that got no knote may
+        // have been the last watched pids.
+        self.release_idle_inbox(st);
     }
 
     /// One connector note: NOTE_FORK / NOTE_EXEC on the process's knote,
