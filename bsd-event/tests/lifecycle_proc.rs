@@ -38,6 +38,13 @@ fn register_or_skip(kq: &Kqueue, ev: KEvent, test: &str) -> Option<()> {
     }
 }
 
+/// Whether this system lets the process watch these notes; says why not
+/// (the test then has nothing to check). Asked before any child is made.
+fn available(test: &str) -> bool {
+    let me = std::process::id() as libc::pid_t;
+    register_or_skip(&kq(), KEvent::proc(me, note::proc::FORK).add(), test).is_some()
+}
+
 fn put(fd: &OwnedFd) {
     write_bytes(fd, 1);
 }
@@ -98,6 +105,9 @@ fn next(kq: &Kqueue, pid: libc::pid_t) -> KEvent {
 
 #[test]
 fn a_process_forks_twice_and_execs_once() {
+    if !available("a_process_forks_twice_and_execs_once") {
+        return;
+    }
     let (go_r, go_w) = pipe();
     let sh = CString::new("/bin/sleep").unwrap();
     let arg = CString::new("1000").unwrap();
@@ -127,11 +137,7 @@ fn a_process_forks_twice_and_execs_once() {
     let watch = KEvent::proc(pid, note::proc::FORK | note::proc::EXEC | exit)
         .add()
         .with_udata(9);
-    if register_or_skip(&kq, watch, "a_process_forks_twice_and_execs_once").is_none() {
-        drop(go_w);
-        reap(pid);
-        return;
-    }
+    kq.register(&[watch]).expect("register");
     assert_quiet(&kq, Filter::Proc, pid as usize);
     // Two forks, each reported on its own: the child waits for us between.
     for i in 0..2 {
@@ -167,6 +173,9 @@ fn a_process_forks_twice_and_execs_once() {
 #[cfg(not(target_vendor = "apple"))]
 #[test]
 fn a_tracked_tree_three_levels_deep_reports_every_child() {
+    if !available("a_tracked_tree_three_levels_deep_reports_every_child") {
+        return;
+    }
     let (go_r, go_w) = pipe();
     let (rel_r, rel_w) = pipe();
     // The pid of B, written by A, and of C, written by B.
@@ -205,12 +214,7 @@ fn a_tracked_tree_three_levels_deep_reports_every_child() {
     let kq = kq();
     let track = note::proc::TRACK | note::proc::FORK | note::proc::EXIT;
     let watch = KEvent::proc(a, track).add().with_udata(0x77);
-    if register_or_skip(&kq, watch, "a_tracked_tree_three_levels_deep_reports_every_child").is_none() {
-        drop(rel_w);
-        drop(go_w);
-        reap(a);
-        return;
-    }
+    kq.register(&[watch]).expect("register");
     put(&go_w);
     let read_pid = |fd: &OwnedFd| {
         let mut b = [0u8; 4];
@@ -282,6 +286,9 @@ fn wait_exits(kq: &Kqueue, pids: &[libc::pid_t]) -> Vec<KEvent> {
 
 #[test]
 fn two_queues_both_see_the_fork() {
+    if !available("two_queues_both_see_the_fork") {
+        return;
+    }
     let (go_r, go_w) = pipe();
     let pid = fork();
     if pid == 0 {
@@ -296,11 +303,7 @@ fn two_queues_both_see_the_fork() {
     drop(go_r);
     let (k1, k2) = (kq(), kq());
     let ev = KEvent::proc(pid, note::proc::FORK).add();
-    if register_or_skip(&k1, ev, "two_queues_both_see_the_fork").is_none() {
-        drop(go_w);
-        reap(pid);
-        return;
-    }
+    k1.register(&[ev]).expect("register");
     k2.register(&[ev])
         .expect("the second queue shares the first one's subscription");
     put(&go_w);
@@ -342,6 +345,9 @@ fn bad_input() {
         }
         // A NOTE_EXIT knote can be widened to NOTE_FORK by a second EV_ADD,
         // and narrowed back.
+        if !available("bad_input") {
+            return;
+        }
         let (go_r, go_w) = pipe();
         let pid = fork();
         if pid == 0 {
@@ -355,15 +361,14 @@ fn bad_input() {
         drop(go_r);
         kq.register(&[KEvent::proc_exit(pid).add()]).unwrap();
         let widened = KEvent::proc(pid, note::proc::EXIT | note::proc::FORK).add();
-        if register_or_skip(&kq, widened, "bad_input").is_some() {
-            assert_eq!(
-                kq.register(&[KEvent::proc(pid, note::proc::EXIT | note::proc::CHILD).add()]),
-                Err(Errno::EINVAL)
-            );
-            put(&go_w);
-            assert_eq!(next(&kq, pid).fflags(), note::proc::FORK);
-            kq.register(&[KEvent::proc(pid, note::proc::EXIT).add()]).unwrap();
-        }
+        kq.register(&[widened]).expect("widen");
+        assert_eq!(
+            kq.register(&[KEvent::proc(pid, note::proc::EXIT | note::proc::CHILD).add()]),
+            Err(Errno::EINVAL)
+        );
+        put(&go_w);
+        assert_eq!(next(&kq, pid).fflags(), note::proc::FORK);
+        kq.register(&[KEvent::proc(pid, note::proc::EXIT).add()]).unwrap();
         drop(go_w);
         let ev = next(&kq, pid);
         assert_eq!(ev.fflags(), note::proc::EXIT, "{ev:?}");
@@ -574,6 +579,9 @@ fn until_zombie(pid: libc::pid_t) {
 #[cfg(any(target_os = "linux", target_os = "freebsd"))]
 #[test]
 fn the_exit_ends_a_knote_without_note_exit() {
+    if !available("the_exit_ends_a_knote_without_note_exit") {
+        return;
+    }
     for fork_first in [true, false] {
         let (go_r, go_w) = pipe();
         let pid = fork();
@@ -589,11 +597,7 @@ fn the_exit_ends_a_knote_without_note_exit() {
         drop(go_r);
         let kq = kq();
         let watch = KEvent::proc(pid, note::proc::FORK).add();
-        if register_or_skip(&kq, watch, "the_exit_ends_a_knote_without_note_exit").is_none() {
-            drop(go_w);
-            reap(pid);
-            return;
-        }
+        kq.register(&[watch]).expect("register");
         put(&go_w);
         // Both the fork and the exit have happened before we look.
         until_zombie(pid);
