@@ -154,7 +154,9 @@
 //!   processes); events lost when the socket's buffer overflowed, which
 //!   sets `NOTE_TRACKERR` on every tracking knote (a non-tracking knote
 //!   cannot know what it missed); a tracked child already reaped when its
-//!   parent's fork was read, which is `NOTE_TRACKERR` on the parent. As
+//!   parent's fork was read, which is `NOTE_TRACKERR` on the parent (were
+//!   its pid reused by then, the new process would be tracked instead:
+//!   the child is found by pid). As
 //!   on FreeBSD, a knote without `NOTE_EXIT` reports its pending notes
 //!   with `EV_EOF` when the process exits, or goes silently if nothing is
 //!   pending, and a tracked child's first event is `NOTE_CHILD` alone

@@ -614,3 +614,42 @@ fn the_exit_ends_a_knote_without_note_exit() {
         assert_eq!(reap(pid), 0);
     }
 }
+
+/// Linux only (natively the child is attached inside `fork`): a tracked
+/// child that was already reaped when its parent's fork is read cannot be
+/// attached, and the parent says so with NOTE_TRACKERR.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_child_gone_before_its_fork_is_read_is_a_trackerr() {
+    if !available("a_child_gone_before_its_fork_is_read_is_a_trackerr") {
+        return;
+    }
+    let (go_r, go_w) = pipe();
+    let (done_r, done_w) = pipe();
+    let pid = fork();
+    if pid == 0 {
+        let (go, done) = (go_r.as_raw_fd(), done_w.as_raw_fd());
+        child_keep_only(&[go, done]);
+        child_wait(go);
+        // A child that exits and is reaped at once, then a word to the
+        // test, then wait for the end.
+        child_fork_and_reap();
+        // SAFETY: async-signal-safe calls only.
+        unsafe {
+            libc::close(done);
+            child_wait(go);
+            libc::_exit(0);
+        }
+    }
+    drop((go_r, done_w));
+    let kq = kq();
+    let watch = KEvent::proc(pid, note::proc::FORK | note::proc::TRACK).add();
+    kq.register(&[watch]).expect("register");
+    put(&go_w);
+    // The grandchild is reaped before this queue reads the fork.
+    assert_eq!(read_bytes(&done_r, 1), 0, "end of file once it is reaped");
+    let ev = next(&kq, pid);
+    assert_eq!(ev.fflags(), note::proc::FORK | note::proc::TRACKERR, "{ev:?}");
+    drop(go_w);
+    assert_eq!(reap(pid), 0);
+}
