@@ -41,7 +41,8 @@ pub enum Filter {
     Write,
     /// `EVFILT_VNODE`: a file or directory changed.
     Vnode,
-    /// `EVFILT_PROC`: a process exited.
+    /// `EVFILT_PROC`: a process exited, forked or called `execve` (see
+    /// [`note::proc`]).
     Proc,
     /// `EVFILT_SIGNAL`: a signal was delivered to the process.
     Signal,
@@ -215,56 +216,129 @@ pub mod note {
         pub const EXITSTATUS: u32 = libc::NOTE_EXITSTATUS;
 
         // Process lifecycle notes, native on the BSDs and Apple (the same
-        // numbers on all: sys/sys/event.h). Apple has NOTE_FORK and
-        // NOTE_EXEC only: its filt_procattach answers ENOTSUP to NOTE_TRACK,
-        // NOTE_TRACKERR and NOTE_CHILD (xnu bsd/kern/kern_event.c). Not
-        // emulated on Linux yet: there the names do not exist (the raw bits
-        // are EINVAL).
+        // numbers on all: sys/sys/event.h), and on Linux from the kernel's
+        // process-event connector with FreeBSD's numbers. Apple has
+        // NOTE_FORK and NOTE_EXEC only: its filt_procattach answers
+        // ENOTSUP to NOTE_TRACK, NOTE_TRACKERR and NOTE_CHILD (xnu
+        // bsd/kern/kern_event.c), so those names do not exist there.
         /// `NOTE_FORK`: the process forked.
+        ///
+        /// # Platforms
+        /// On Linux adding a knote with `FORK`, `EXEC` or `TRACK` is
+        /// `EPERM` where the kernel does not let this process listen to
+        /// its process events (before Linux 6.6 without CAP_NET_ADMIN, or
+        /// outside the initial user and pid namespaces) and `ENOTSUP`
+        /// where it has no process connector; `EXIT` alone always works.
+        /// See the crate docs ("Processes").
         #[cfg(any(
+            target_os = "linux",
             target_os = "freebsd",
             target_os = "dragonfly",
             target_os = "netbsd",
             target_os = "openbsd",
             target_vendor = "apple"
         ))]
-        pub const FORK: u32 = libc::NOTE_FORK;
+        pub const FORK: u32 = imp::FORK;
         /// `NOTE_EXEC`: the process called `execve`.
         #[cfg(any(
+            target_os = "linux",
             target_os = "freebsd",
             target_os = "dragonfly",
             target_os = "netbsd",
             target_os = "openbsd",
             target_vendor = "apple"
         ))]
-        pub const EXEC: u32 = libc::NOTE_EXEC;
+        pub const EXEC: u32 = imp::EXEC;
         /// `NOTE_TRACK`: follow the process across forks: each new child
-        /// gets its own knote (with the parent's `fflags`) and reports
-        /// `CHILD`, with the parent's pid in `data`.
+        /// gets its own knote (with the parent's `fflags` and `udata`) and
+        /// reports `CHILD`, with the parent's pid in `data`.
         #[cfg(any(
+            target_os = "linux",
             target_os = "freebsd",
             target_os = "dragonfly",
             target_os = "netbsd",
             target_os = "openbsd"
         ))]
-        pub const TRACK: u32 = libc::NOTE_TRACK;
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "linux",
+                target_os = "freebsd",
+                target_os = "dragonfly",
+                target_os = "netbsd",
+                target_os = "openbsd"
+            )))
+        )]
+        pub const TRACK: u32 = imp::TRACK;
         /// `NOTE_TRACKERR`: a child could not be tracked (output only).
+        /// On Linux also reported when process events were lost (the
+        /// kernel's buffer overflowed), since a child may then have gone
+        /// untracked.
         #[cfg(any(
+            target_os = "linux",
             target_os = "freebsd",
             target_os = "dragonfly",
             target_os = "netbsd",
             target_os = "openbsd"
         ))]
-        pub const TRACKERR: u32 = libc::NOTE_TRACKERR;
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "linux",
+                target_os = "freebsd",
+                target_os = "dragonfly",
+                target_os = "netbsd",
+                target_os = "openbsd"
+            )))
+        )]
+        pub const TRACKERR: u32 = imp::TRACKERR;
         /// `NOTE_CHILD`: this event is a tracked child's first (output
         /// only; `data` is the parent's pid).
         #[cfg(any(
+            target_os = "linux",
             target_os = "freebsd",
             target_os = "dragonfly",
             target_os = "netbsd",
             target_os = "openbsd"
         ))]
-        pub const CHILD: u32 = libc::NOTE_CHILD;
+        #[cfg_attr(
+            docsrs,
+            doc(cfg(any(
+                target_os = "linux",
+                target_os = "freebsd",
+                target_os = "dragonfly",
+                target_os = "netbsd",
+                target_os = "openbsd"
+            )))
+        )]
+        pub const CHILD: u32 = imp::CHILD;
+
+        #[cfg(target_os = "linux")]
+        mod imp {
+            use crate::sys;
+            pub const FORK: u32 = sys::NOTE_FORK;
+            pub const EXEC: u32 = sys::NOTE_EXEC;
+            pub const TRACK: u32 = sys::NOTE_TRACK;
+            pub const TRACKERR: u32 = sys::NOTE_TRACKERR;
+            pub const CHILD: u32 = sys::NOTE_CHILD;
+        }
+        #[cfg(any(
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_vendor = "apple"
+        ))]
+        mod imp {
+            pub const FORK: u32 = libc::NOTE_FORK;
+            pub const EXEC: u32 = libc::NOTE_EXEC;
+            #[cfg(not(target_vendor = "apple"))]
+            pub const TRACK: u32 = libc::NOTE_TRACK;
+            #[cfg(not(target_vendor = "apple"))]
+            pub const TRACKERR: u32 = libc::NOTE_TRACKERR;
+            #[cfg(not(target_vendor = "apple"))]
+            pub const CHILD: u32 = libc::NOTE_CHILD;
+        }
     }
 
     /// `EVFILT_VNODE` `fflags` (see also [`VnodeEvents`](crate::VnodeEvents)).
@@ -651,6 +725,31 @@ impl KEvent {
         let fflags = note::proc::EXIT;
         // A negative pid becomes a huge ident, rejected at registration.
         KEvent::new(pid as usize, Filter::Proc, EvFlags::empty(), fflags, 0, 0)
+    }
+
+    /// `EVFILT_PROC` for process `pid` with the notes `notes` (any of
+    /// [`note::proc`]: `EXIT`, and where the platform has them `FORK`,
+    /// `EXEC`, `TRACK`). Like every process knote it is edge-triggered
+    /// (`EV_CLEAR` is set for it) and ends with the process's exit.
+    ///
+    /// ```no_run
+    /// # #[cfg(any(target_os = "linux", target_os = "freebsd"))] {
+    /// use bsd_event::{note, KEvent, Kqueue};
+    /// let kq = Kqueue::new()?;
+    /// let pid = std::process::id() as libc::pid_t;
+    /// kq.register(&[KEvent::proc(pid, note::proc::FORK | note::proc::EXEC | note::proc::TRACK).add()])?;
+    /// # }
+    /// # Ok::<(), bsd_event::Errno>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `ESRCH` if there is no such process; on Linux `EPERM`/`ENOTSUP` for
+    /// the connector notes where the kernel refuses or lacks them (see
+    /// [`note::proc::FORK`]).
+    #[must_use]
+    pub fn proc(pid: libc::pid_t, notes: u32) -> KEvent {
+        // A negative pid becomes a huge ident, rejected at registration.
+        KEvent::new(pid as usize, Filter::Proc, EvFlags::empty(), notes, 0, 0)
     }
 
     /// `EVFILT_VNODE` on the file or directory `fd`, watching `events`.

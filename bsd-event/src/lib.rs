@@ -49,7 +49,7 @@
 //! and Apple *is* the kernel's `struct kevent` (`#[repr(transparent)]`),
 //! built with constructors per filter ([`KEvent::read`],
 //! [`KEvent::timer`], [`KEvent::signal`], [`KEvent::user`],
-//! [`KEvent::proc_exit`], [`KEvent::vnode`], …) and chainable flags
+//! [`KEvent::proc_exit`], [`KEvent::proc`], [`KEvent::vnode`], …) and chainable flags
 //! (`.add().oneshot().with_udata(x)`). The numbers that differ between
 //! systems — filters, timer units, field widths — stay behind
 //! [`Filter`], [`EvFlags`], [`Duration`](std::time::Duration) and
@@ -60,7 +60,9 @@
 //!   zero-copy. NetBSD's `u32` filter and flags, `size_t` counts and
 //!   `udata` type, FreeBSD's `ext`, `isize` `data` on DragonFly and Apple
 //!   are absorbed by [`KEvent`]'s accessors. Apple reports a process's exit
-//!   status only with `NOTE_EXITSTATUS` ([`KEvent::proc_exit`] sets it).
+//!   status only with `NOTE_EXITSTATUS` ([`KEvent::proc_exit`] sets it),
+//!   and has `NOTE_FORK`/`NOTE_EXEC` but not `NOTE_TRACK` (its kernel
+//!   answers ENOTSUP; the name is not defined there).
 //!   DragonFly and OpenBSD timers are in milliseconds (sub-millisecond
 //!   periods are rounded up) and have no absolute deadlines. A timer added
 //!   with a negative period is EINVAL everywhere: on Apple, whose kernel
@@ -73,7 +75,9 @@
 //! - **Linux**: an emulation with FreeBSD's semantics and numbers, over
 //!   epoll (one edge-triggered registration per descriptor for its read
 //!   and write knotes), timerfd, eventfd, pidfd (`waitid(WNOWAIT)`: the
-//!   child is not reaped) and inotify. It has none of libkqueue's
+//!   child is not reaped), inotify and, for `NOTE_FORK`/`NOTE_EXEC`/
+//!   `NOTE_TRACK`, the kernel's process-event connector (which no other
+//!   kqueue emulation offers). It has none of libkqueue's
 //!   documented limitations: the descriptor is pollable, dropping the queue
 //!   releases everything, a knote whose descriptor was closed without
 //!   `EV_DELETE` does not fire for a new file reusing the number (see
@@ -129,8 +133,37 @@
 //!   `EBADF` and never touches the parent's registrations (a `pthread_atfork`
 //!   handler marks the child; a raw `clone` system call that bypasses the C
 //!   library is not seen).
-//! - **Processes.** `NOTE_EXIT` only (`NOTE_FORK`/`NOTE_EXEC`/`NOTE_TRACK`
-//!   are EINVAL); the status of a process that is not our child is 0.
+//! - **Processes.** `NOTE_EXIT` comes from a pidfd and `waitid(WNOWAIT)`
+//!   (never reaping); the status of a process that is not our child is 0.
+//!   `NOTE_FORK`, `NOTE_EXEC` and `NOTE_TRACK` (with `NOTE_CHILD` and
+//!   `NOTE_TRACKERR`) come from the kernel's process-event connector: one
+//!   netlink socket per process, opened at the first such knote and closed
+//!   when no queue has one any more. Each queue with such knotes has it
+//!   in its epoll; whichever queue reads it hands each event about a
+//!   watched pid to the others, whose descriptors become readable. Nothing
+//!   is reaped, signalled or traced. Adding such a knote is `EPERM` where
+//!   the kernel refuses this process as a listener (Linux before 6.6
+//!   without CAP_NET_ADMIN; outside the initial user or pid namespace,
+//!   after waiting up to a second for the kernel's answer, which never
+//!   comes there) and `ENOTSUP` where there is no connector (qemu-user
+//!   refuses the socket too); `NOTE_EXIT` alone is never affected. Seen:
+//!   every fork and exec from the moment `EV_ADD` returns, and a tracked
+//!   child's own from its fork on (the kernel queues them in order, and
+//!   the child is watched as soon as its parent's fork is read). Not
+//!   seen: what happened before the add; thread creations (they are not
+//!   processes); events lost when the socket's buffer overflowed, which
+//!   sets `NOTE_TRACKERR` on every tracking knote (a non-tracking knote
+//!   cannot know what it missed); a tracked child already reaped when its
+//!   parent's fork was read, which is `NOTE_TRACKERR` on the parent (were
+//!   its pid reused by then, the new process would be tracked instead:
+//!   the child is found by pid). As
+//!   on FreeBSD, a knote without `NOTE_EXIT` reports its pending notes
+//!   with `EV_EOF` when the process exits, or goes silently if nothing is
+//!   pending, and a tracked child's first event is `NOTE_CHILD` alone
+//!   (`data` = the parent's pid), its other notes following. Any process
+//!   event of the system wakes a thread waiting in a subscribed queue,
+//!   which reads and drops it (the call does not return for it), and can
+//!   make the queue's descriptor readable until then.
 //! - **Descriptor reuse.** A READ/WRITE knote whose descriptor was closed
 //!   without `EV_DELETE` never fires for a new file that takes the number:
 //!   its epoll registration left with the old file, every re-check first

@@ -218,7 +218,7 @@ fn lifecycle(r: &mut Report, kq: &Kqueue) -> Result<(), Box<dyn std::error::Erro
     ));
     drop(f);
     std::fs::remove_file(&path)?;
-    Ok(())
+    super::event_proc::lines(r, kq)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "freebsd")))]

@@ -8,6 +8,8 @@ use crate::Report;
 
 pub mod errno;
 pub mod event;
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+pub mod event_proc;
 pub mod fs;
 pub mod mem;
 pub mod net;

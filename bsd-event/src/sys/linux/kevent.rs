@@ -44,6 +44,12 @@ pub(crate) const NOTE_CLOSE: u32 = 0x0100;
 pub(crate) const NOTE_CLOSE_WRITE: u32 = 0x0200;
 pub(crate) const NOTE_READ: u32 = 0x0400;
 pub(crate) const NOTE_EXIT: u32 = 0x8000_0000;
+// FreeBSD's process lifecycle notes (sys/sys/event.h).
+pub(crate) const NOTE_FORK: u32 = 0x4000_0000;
+pub(crate) const NOTE_EXEC: u32 = 0x2000_0000;
+pub(crate) const NOTE_TRACK: u32 = 0x0000_0001;
+pub(crate) const NOTE_TRACKERR: u32 = 0x0000_0002;
+pub(crate) const NOTE_CHILD: u32 = 0x0000_0004;
 pub(crate) const NOTE_SECONDS: u32 = 0x0001;
 pub(crate) const NOTE_MSECONDS: u32 = 0x0002;
 pub(crate) const NOTE_USECONDS: u32 = 0x0004;

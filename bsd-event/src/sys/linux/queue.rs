@@ -26,6 +26,8 @@
 //! or WRITE event with exact `data` the one `ioctl` that counts bytes. No
 //! allocation.
 
+use super::cn_proc::Event;
+use super::connector::{self, Inbox, Note};
 use super::fd::{self, FdKnote, Placed, Want};
 use super::file;
 use super::fork;
@@ -45,7 +47,7 @@ use core::mem::MaybeUninit;
 use core::time::Duration;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 /// Knote flags kept from the first `EV_ADD` (the action bits are not state).
@@ -65,6 +67,9 @@ struct State {
     signals: Vec<u32>,
     /// Whether the process-wide signal eventfd is in this epoll.
     signal_registered: bool,
+    /// This kqueue's share of the process-event connector (made at the
+    /// first NOTE_FORK/EXEC/TRACK knote, released when none is left).
+    inbox: Option<Arc<Inbox>>,
     /// Whether the wake eventfd is readable (exactly while the pending
     /// queue is not empty).
     armed: bool,
@@ -120,6 +125,7 @@ impl Kqueue {
                 inotify: None,
                 signals: Vec::new(),
                 signal_registered: false,
+                inbox: None,
                 armed: false,
                 calls: 0,
             }),
@@ -331,17 +337,28 @@ impl Kqueue {
                 Ok(slot)
             }
             EVFILT_PROC => {
-                if ch.fflags & !NOTE_EXIT != 0 {
-                    // NOTE_FORK, NOTE_EXEC, NOTE_TRACK: not (yet) watched
-                    // on Linux.
+                if ch.fflags & !proc_::ACCEPTED != 0 {
+                    // NOTE_TRACKERR and NOTE_CHILD are output only.
                     return Err(Errno::EINVAL);
                 }
+                // Notes stamped before this instant happened before the add.
+                let since = connector::now_ns();
                 let pidfd = proc_::open(ch.ident)?;
+                let inbox = if ch.fflags & proc_::LIFECYCLE != 0 {
+                    Some(self.inbox(st)?)
+                } else {
+                    None
+                };
                 kn.flags |= EV_CLEAR;
                 let slot = st.table.insert(kn);
                 let gen = st.table.slot_gen(slot);
-                let r = proc_::register(ep, &pidfd, slot, gen).map(|()| Kind::Proc(ProcKnote { pidfd, exited: false }));
-                self.finish(st, slot, r, false)
+                let r = proc_::register(ep, &pidfd, slot, gen).map(|()| Kind::Proc(ProcKnote::new(pidfd, since)));
+                let slot = self.finish(st, slot, r, false)?;
+                if let Some(ib) = inbox {
+                    // `open` proved the ident is a positive pid.
+                    ib.watch(ch.ident as i32, ch.fflags & NOTE_TRACK != 0);
+                }
+                Ok(slot)
             }
             EVFILT_PROCDESC => {
                 // The program's process descriptor (a pidfd), duplicated:
@@ -352,7 +369,7 @@ impl Kqueue {
                 let pidfd = proc_::dup_desc(ch.ident)?;
                 let slot = st.table.insert(kn);
                 let gen = st.table.slot_gen(slot);
-                let r = proc_::register(ep, &pidfd, slot, gen).map(|()| Kind::Proc(ProcKnote { pidfd, exited: false }));
+                let r = proc_::register(ep, &pidfd, slot, gen).map(|()| Kind::Proc(ProcKnote::new(pidfd, 0)));
                 self.finish(st, slot, r, false)
             }
             _ => {
@@ -391,6 +408,28 @@ impl Kqueue {
     fn modify(&self, st: &mut State, slot: u32, ch: &RawKevent) -> Result<()> {
         let ep = self.ep();
         let add = ch.flags & EV_ADD != 0;
+        let filter = st.table.get(slot).map(|k| k.filter);
+        if filter == Some(EVFILT_PROC) {
+            if ch.fflags & !proc_::ACCEPTED != 0 {
+                return Err(Errno::EINVAL);
+            }
+            let inbox = if ch.fflags & proc_::LIFECYCLE != 0 {
+                Some(self.inbox(st)?)
+            } else {
+                st.inbox.clone()
+            };
+            // The pid is watched exactly while the knote asks for notes
+            // of the connector.
+            if let Some(ib) = inbox {
+                let pid = ch.ident as i32;
+                if ch.fflags & proc_::LIFECYCLE != 0 {
+                    ib.watch(pid, ch.fflags & NOTE_TRACK != 0);
+                } else {
+                    ib.unwatch(pid);
+                    self.release_idle_inbox(st);
+                }
+            }
+        }
         let Some(kn) = st.table.get(slot) else {
             return Err(Errno::ENOENT);
         };
@@ -399,7 +438,7 @@ impl Kqueue {
             (Kind::Timer(_), true) => Some(timer::spec(ch.fflags, ch.data)?),
             _ => None,
         };
-        if (kn.filter == EVFILT_PROC || kn.filter == EVFILT_PROCDESC) && ch.fflags & !NOTE_EXIT != 0 {
+        if kn.filter == EVFILT_PROCDESC && ch.fflags & !NOTE_EXIT != 0 {
             return Err(Errno::EINVAL);
         }
         if add {
@@ -464,6 +503,15 @@ impl Kqueue {
                     kn.sdata = ch.data;
                 }
             }
+            Kind::Proc(p) => {
+                if kn.sfflags & proc_::LIFECYCLE == 0 && ch.fflags & proc_::LIFECYCLE != 0 {
+                    // Newly watched through the connector: what happened
+                    // before this change is not reported.
+                    p.since = connector::now_ns();
+                }
+                kn.sfflags = ch.fflags;
+                kn.sdata = ch.data;
+            }
             _ => {
                 kn.sfflags = ch.fflags;
                 kn.sdata = ch.data;
@@ -514,7 +562,22 @@ impl Kqueue {
                     bury(st, dead);
                 }
             }
+            Kind::Proc(_) => {
+                drop_watches(st, &kn, slot);
+                self.release_idle_inbox(st);
+            }
             _ => drop_watches(st, &kn, slot),
+        }
+    }
+
+    /// Ends this queue's connector subscription once no knote needs it,
+    /// so process events of the system stop waking it.
+    fn release_idle_inbox(&self, st: &mut State) {
+        if !st.inbox.as_ref().is_some_and(|ib| ib.is_idle()) {
+            return;
+        }
+        if let Some(ib) = st.inbox.take() {
+            proc_::unsubscribe(self.ep(), &ib);
         }
     }
 
@@ -554,6 +617,8 @@ impl Kqueue {
             }
             Kind::Proc(p) => {
                 let _ = os::epoll_ctl(ep, libc::EPOLL_CTL_DEL, p.pidfd.as_raw_fd(), 0, 0);
+                drop_watches(st, &kn, slot);
+                self.release_idle_inbox(st);
                 Ok(())
             }
             Kind::Signal(s) => {
@@ -658,6 +723,7 @@ impl Kqueue {
                 let Some(kn) = st.table.get(index) else {
                     return;
                 };
+                let mut lifecycle = false;
                 match &mut kn.kind {
                     Kind::Timer(t) => {
                         let n = timer::expirations(&t.tfd);
@@ -668,10 +734,19 @@ impl Kqueue {
                             p.exited = true;
                             kn.data = proc_::status(&p.pidfd);
                         }
+                        lifecycle = kn.filter == EVFILT_PROC && kn.sfflags & proc_::LIFECYCLE != 0;
                     }
                     _ => return,
                 }
                 st.table.enqueue(index);
+                if lifecycle {
+                    // Its last forks and execs were queued in the
+                    // connector before it exited: take them now (a
+                    // tracked child is attached before the parent's knote
+                    // goes, and the parent's last notes go out with its
+                    // exit).
+                    self.proc_events(st, true);
+                }
             }
             // Level-triggered: `sync_wake` resets it when the pending
             // queue empties; a late write after that is drained here.
@@ -690,6 +765,8 @@ impl Kqueue {
                     }
                 }
             }
+            _ if index == proc_::SPECIAL_CONNECTOR => self.proc_events(st, true),
+            _ if index == proc_::SPECIAL_INBOX => self.proc_events(st, false),
             _ if index == SPECIAL_INOTIFY => {
                 let records = st.inotify.as_ref().map(Inotify::drain).unwrap_or_default();
                 for rec in records {
@@ -698,6 +775,157 @@ impl Kqueue {
             }
             _ => {}
         }
+    }
+
+    /// This kqueue's inbox of process events, subscribed at first use
+    /// (EPERM or ENOTSUP where the connector is refused or missing).
+    fn inbox(&self, st: &mut State) -> Result<Arc<Inbox>> {
+        if let Some(ib) = &st.inbox {
+            return Ok(Arc::clone(ib));
+        }
+        let ib = proc_::subscribe(self.ep())?;
+        st.inbox = Some(Arc::clone(&ib));
+        Ok(ib)
+    }
+
+    /// Reads the connector (if `pump`) and applies the inbox's notes to
+    /// the process knotes.
+    fn proc_events(&self, st: &mut State, pump: bool) {
+        let Some(inbox) = st.inbox.clone() else {
+            return;
+        };
+        if pump {
+            connector::pump();
+        }
+        let (notes, lost) = inbox.take();
+        for note in notes {
+            self.on_note(st, &inbox, note);
+        }
+        if lost {
+            // Events were lost: children of tracked processes may have
+            // gone untracked. Say so on every tracking knote.
+            for slot in st.table.slots() {
+                if let Some(kn) = st.table.get(slot) {
+                    if kn.filter == EVFILT_PROC && kn.sfflags & NOTE_TRACK != 0 {
+                        kn.fflags |= NOTE_TRACKERR;
+                        st.table.enqueue(slot);
+                    }
+                }
+            }
+        }
+        // Children watched on a parent's behalf that got no knote may
+        // have been the last watched pids.
+        self.release_idle_inbox(st);
+    }
+
+    /// One connector note: NOTE_FORK / NOTE_EXEC on the process's knote,
+    /// and for NOTE_TRACK a knote for the child (FreeBSD's `knote_fork`).
+    fn on_note(&self, st: &mut State, inbox: &Inbox, note: Note) {
+        match note.event {
+            Event::Fork {
+                parent_tgid, child_pid, ..
+            } => {
+                let parent = st.table.find(parent_tgid as usize, EVFILT_PROC).and_then(|slot| {
+                    let kn = st.table.get(slot)?;
+                    match &kn.kind {
+                        Kind::Proc(p) if note.timestamp_ns >= p.since => Some((slot, kn.sfflags, kn.flags, kn.udata)),
+                        _ => None,
+                    }
+                });
+                let attached = match parent {
+                    Some((_, sfflags, flags, udata)) if sfflags & NOTE_TRACK != 0 => Some(self.attach_child(
+                        st,
+                        inbox,
+                        child_pid,
+                        parent_tgid,
+                        (sfflags, flags, udata),
+                        note.timestamp_ns,
+                    )),
+                    _ => None,
+                };
+                if note.child_watched && !matches!(attached, Some(Ok(()))) {
+                    // Watched on the parent's behalf, but no knote came.
+                    if st.table.find(child_pid as usize, EVFILT_PROC).is_none() {
+                        inbox.unwatch(child_pid);
+                    }
+                }
+                let Some((slot, sfflags, ..)) = parent else {
+                    return;
+                };
+                let mut notes = sfflags & NOTE_FORK;
+                if attached.is_some_and(|r| r.is_err()) {
+                    notes |= NOTE_TRACKERR;
+                }
+                if notes != 0 {
+                    if let Some(kn) = st.table.get(slot) {
+                        kn.fflags |= notes;
+                    }
+                    st.table.enqueue(slot);
+                }
+            }
+            Event::Exec { tgid, .. } => {
+                let Some(slot) = st.table.find(tgid as usize, EVFILT_PROC) else {
+                    return;
+                };
+                let Some(kn) = st.table.get(slot) else {
+                    return;
+                };
+                let fresh = matches!(&kn.kind, Kind::Proc(p) if note.timestamp_ns >= p.since);
+                if fresh && kn.sfflags & NOTE_EXEC != 0 {
+                    kn.fflags |= NOTE_EXEC;
+                    st.table.enqueue(slot);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Attaches the knote of a tracked child (the parent's `fflags`,
+    /// flags and `udata`), which reports NOTE_CHILD with the parent's pid
+    /// first. A child that already has a knote here gets the notice on it.
+    fn attach_child(
+        &self,
+        st: &mut State,
+        inbox: &Inbox,
+        child: i32,
+        parent: i32,
+        (sfflags, flags, udata): (u32, u16, usize),
+        since: u64,
+    ) -> Result<()> {
+        let ident = usize::try_from(child).map_err(|_| Errno::ESRCH)?;
+        if let Some(slot) = st.table.find(ident, EVFILT_PROC) {
+            if let Some(Knote {
+                kind: Kind::Proc(p), ..
+            }) = st.table.get(slot)
+            {
+                p.child_of = Some(i64::from(parent));
+            }
+            st.table.enqueue(slot);
+            return Ok(());
+        }
+        let pidfd = proc_::open(ident)?;
+        let kn = Knote {
+            ident,
+            filter: EVFILT_PROC,
+            flags,
+            sfflags,
+            sdata: 0,
+            udata,
+            enabled: true,
+            queued: false,
+            data: 0,
+            fflags: 0,
+            delivered: 0,
+            kind: Kind::Attaching,
+        };
+        let slot = st.table.insert(kn);
+        let gen = st.table.slot_gen(slot);
+        let mut p = ProcKnote::new(pidfd, since);
+        p.child_of = Some(i64::from(parent));
+        let r = proc_::register(self.ep(), &p.pidfd, slot, gen).map(|()| Kind::Proc(p));
+        self.finish(st, slot, r, true)?;
+        inbox.watch(child, sfflags & NOTE_TRACK != 0);
+        Ok(())
     }
 
     /// Delivers pending knotes into `out`; returns how many.
@@ -757,8 +985,8 @@ impl Kqueue {
                 }
                 Kind::User(u) => ready_if(u.triggered, kn.sdata, kn.sfflags & NOTE_FFLAGSMASK, false),
                 // FreeBSD drops an exit nobody asked for (fflags without
-                // NOTE_EXIT).
-                Kind::Proc(p) => ready_if(p.exited && kn.sfflags & NOTE_EXIT != 0, kn.data, NOTE_EXIT, true),
+                // NOTE_EXIT and nothing else pending).
+                Kind::Proc(p) => proc_::take(p, kn.sfflags, &mut kn.fflags, kn.data),
                 Kind::Vnode(_) => ready_if(kn.fflags != 0, 0, kn.fflags, false),
                 Kind::Attaching => Eval::NotReady,
             };
@@ -778,7 +1006,7 @@ impl Kqueue {
             if eof {
                 flags |= EV_EOF;
             }
-            if let Kind::Proc(_) = kn.kind {
+            if eof && matches!(kn.kind, Kind::Proc(_)) {
                 // FreeBSD's filt_proc: the knote is done after the exit.
                 flags |= EV_ONESHOT;
             }
@@ -807,11 +1035,14 @@ impl Kqueue {
         };
         let clear = kn.flags & EV_CLEAR != 0;
         let requeue = match &mut kn.kind {
-            Kind::Timer(_) | Kind::Signal(_) | Kind::Proc(_) => {
+            Kind::Timer(_) | Kind::Signal(_) => {
                 kn.data = 0;
                 kn.fflags = 0;
                 false
             }
+            // What was delivered was taken; a child notice may have left
+            // notes (or the exit) for the next event.
+            Kind::Proc(p) => proc_::more(p, kn.fflags),
             Kind::Vnode(_) => {
                 if clear {
                     kn.fflags = 0;
@@ -854,11 +1085,17 @@ fn inotify(st: &mut State, ep: RawFd) -> Result<&mut Inotify> {
     st.inotify.as_mut().ok_or(Errno::EINVAL)
 }
 
-/// Releases the inotify watches a removed knote held.
+/// Releases the inotify watches (or the connector watch) a removed knote
+/// held.
 fn drop_watches(st: &mut State, kn: &Knote<Kind>, slot: u32) {
     match &kn.kind {
         Kind::File(f) => file::detach(st.inotify.as_mut(), f, slot),
         Kind::Vnode(v) => vnode::detach(st.inotify.as_mut(), v, slot),
+        Kind::Proc(_) if kn.filter == EVFILT_PROC => {
+            if let (Some(ib), Ok(pid)) = (st.inbox.as_ref(), i32::try_from(kn.ident)) {
+                ib.unwatch(pid);
+            }
+        }
         _ => {}
     }
 }
@@ -928,6 +1165,13 @@ impl Drop for Kqueue {
         for kn in st.table.knotes() {
             if let Kind::Signal(s) = &kn.kind {
                 signal::unregister(s.sig);
+            }
+        }
+        if let Some(ib) = st.inbox.take() {
+            // In a forked child the registry is the parent's copy (reset
+            // at the child's first use): leave it, and its lock, alone.
+            if !fork::since(self.forks) {
+                connector::unsubscribe(&ib);
             }
         }
     }

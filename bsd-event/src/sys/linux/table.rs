@@ -194,6 +194,13 @@ impl<K> Table<K> {
         self.queue.len()
     }
 
+    /// The slots of every stored knote.
+    pub(super) fn slots(&self) -> Vec<u32> {
+        (0..self.slots.len() as u32)
+            .filter(|&i| self.slots.get(i as usize).is_some_and(|s| s.knote.is_some()))
+            .collect()
+    }
+
     /// Every stored knote (for teardown).
     pub(super) fn knotes(&self) -> impl Iterator<Item = &Knote<K>> {
         self.slots.iter().filter_map(|s| s.knote.as_ref())
