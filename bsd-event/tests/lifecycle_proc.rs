@@ -653,3 +653,64 @@ fn a_child_gone_before_its_fork_is_read_is_a_trackerr() {
     drop(go_w);
     assert_eq!(reap(pid), 0);
 }
+
+/// A fork while another thread is inside the connector (subscribing,
+/// reading, leaving): the child can still watch processes. The lock that
+/// thread held is released in the child's copy, not left held forever.
+/// Each child has an alarm, so a hang fails the test instead of stalling
+/// it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fork_while_another_thread_is_in_the_connector_leaves_the_child_working() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let test = "a_fork_while_another_thread_is_in_the_connector_leaves_the_child_working";
+    in_child(test, || {
+        if !available(test) {
+            return;
+        }
+        let me = std::process::id() as libc::pid_t;
+        let stop = Arc::new(AtomicBool::new(false));
+        let busy = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let kq = kq();
+                let gone = KEvent::new(me as usize, Filter::Proc, EvFlags::DELETE, 0, 0, 0);
+                while !stop.load(Ordering::Relaxed) {
+                    // Joining opens the shared socket (and waits for the
+                    // kernel's answer) under the connector's lock; leaving
+                    // closes it.
+                    kq.register(&[KEvent::proc(me, note::proc::FORK).add()]).expect("add");
+                    let mut evs = [KEvent::default(); 8];
+                    let _ = kq.wait(&mut evs, Some(Duration::ZERO));
+                    kq.register(&[gone]).expect("delete");
+                }
+            })
+        };
+        for round in 0..200 {
+            let pid = fork();
+            if pid == 0 {
+                // The child (glibc makes malloc usable after fork; the
+                // connector is what is under test).
+                // SAFETY: alarm, getpid and _exit take no pointers.
+                unsafe { libc::alarm(10) };
+                let child = unsafe { libc::getpid() };
+                let code =
+                    match Kqueue::new().and_then(|kq| kq.register(&[KEvent::proc(child, note::proc::EXEC).add()])) {
+                        Ok(()) => 0,
+                        Err(_) => 1,
+                    };
+                // SAFETY: leaving the child without running the parent's
+                // destructors or atexit handlers.
+                unsafe { libc::_exit(code) };
+            }
+            let st = reap(pid);
+            assert!(
+                libc::WIFEXITED(st) && libc::WEXITSTATUS(st) == 0,
+                "round {round}: the child hung or failed (status {st:#x})"
+            );
+        }
+        stop.store(true, Ordering::Relaxed);
+        busy.join().unwrap();
+    });
+}

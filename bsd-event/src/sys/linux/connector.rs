@@ -52,9 +52,10 @@ use super::fork;
 use super::os;
 use super::table::IntMap;
 use bsd_errno::{check, Errno, Result};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
 
 /// The most events an inbox keeps before it reports a loss.
 pub(super) const MAX_PENDING: usize = 1 << 16;
@@ -192,8 +193,43 @@ static SHARED: Mutex<Shared> = Mutex::new(Shared {
     seq: 0,
 });
 
+/// Locks [`SHARED`], poisoned or not.
+fn lock_shared() -> MutexGuard<'static, Shared> {
+    SHARED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+thread_local! {
+    /// [`SHARED`]'s guard, held by the thread that is forking from the
+    /// `pthread_atfork` prepare handler until the parent and child
+    /// handlers.
+    static HELD_ACROSS_FORK: RefCell<Option<MutexGuard<'static, Shared>>> = const { RefCell::new(None) };
+}
+
+extern "C" fn before_fork() {
+    let guard = lock_shared();
+    HELD_ACROSS_FORK.with(|h| *h.borrow_mut() = Some(guard));
+}
+
+extern "C" fn after_fork() {
+    HELD_ACROSS_FORK.with(|h| drop(h.borrow_mut().take()));
+}
+
+static FORK_HANDLERS: Once = Once::new();
+
+/// The lock on the process-wide state. A fork copies the lock as it is:
+/// had another thread held it at that moment, the child's copy would stay
+/// locked forever, and the child's first use of the connector would hang.
+/// So from the first use on, the forking thread takes the lock before
+/// every fork (waiting for whoever holds it: at worst a subscription
+/// waiting for the kernel's answer) and releases it on both sides after,
+/// as the C library does with its own locks.
 fn shared() -> MutexGuard<'static, Shared> {
-    let mut s = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    FORK_HANDLERS.call_once(|| {
+        // SAFETY: registers handlers that only take and release this
+        // module's lock; they stay registered for the life of the process.
+        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork)) };
+    });
+    let mut s = lock_shared();
     let gen = fork::generation();
     if s.forks != gen {
         // A forked child: the socket and the inboxes are the parent's.
