@@ -215,12 +215,12 @@ pub mod note {
         #[cfg_attr(docsrs, doc(cfg(target_vendor = "apple")))]
         pub const EXITSTATUS: u32 = libc::NOTE_EXITSTATUS;
 
-        // Process lifecycle notes, native on the BSDs and Apple (the same
-        // numbers on all: sys/sys/event.h), and on Linux from the kernel's
-        // process-event connector with FreeBSD's numbers. Apple has
-        // NOTE_FORK and NOTE_EXEC only: its filt_procattach answers
-        // ENOTSUP to NOTE_TRACK, NOTE_TRACKERR and NOTE_CHILD (xnu
-        // bsd/kern/kern_event.c), so those names do not exist there.
+        // Process lifecycle notes, on every platform the crate builds for:
+        // native on the BSDs and Apple (the same numbers on all:
+        // sys/sys/event.h), and on Linux from the kernel's process-event
+        // connector with FreeBSD's numbers. Apple has NOTE_FORK and
+        // NOTE_EXEC only (see sys/bsd.rs), so the other names do not exist
+        // there.
         /// `NOTE_FORK`: the process forked.
         ///
         /// # Platforms
@@ -230,115 +230,27 @@ pub mod note {
         /// outside the initial user and pid namespaces) and `ENOTSUP`
         /// where it has no process connector; `EXIT` alone always works.
         /// See the crate docs ("Processes").
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_vendor = "apple"
-        ))]
-        pub const FORK: u32 = imp::FORK;
+        pub const FORK: u32 = sys::NOTE_FORK;
         /// `NOTE_EXEC`: the process called `execve`.
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_vendor = "apple"
-        ))]
-        pub const EXEC: u32 = imp::EXEC;
+        pub const EXEC: u32 = sys::NOTE_EXEC;
         /// `NOTE_TRACK`: follow the process across forks: each new child
         /// gets its own knote (with the parent's `fflags` and `udata`) and
         /// reports `CHILD`, with the parent's pid in `data`.
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd"
-        ))]
-        #[cfg_attr(
-            docsrs,
-            doc(cfg(any(
-                target_os = "linux",
-                target_os = "freebsd",
-                target_os = "dragonfly",
-                target_os = "netbsd",
-                target_os = "openbsd"
-            )))
-        )]
-        pub const TRACK: u32 = imp::TRACK;
+        #[cfg(not(target_vendor = "apple"))]
+        #[cfg_attr(docsrs, doc(cfg(not(target_vendor = "apple"))))]
+        pub const TRACK: u32 = sys::NOTE_TRACK;
         /// `NOTE_TRACKERR`: a child could not be tracked (output only).
         /// On Linux also reported when process events were lost (the
         /// kernel's buffer overflowed), since a child may then have gone
         /// untracked.
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd"
-        ))]
-        #[cfg_attr(
-            docsrs,
-            doc(cfg(any(
-                target_os = "linux",
-                target_os = "freebsd",
-                target_os = "dragonfly",
-                target_os = "netbsd",
-                target_os = "openbsd"
-            )))
-        )]
-        pub const TRACKERR: u32 = imp::TRACKERR;
+        #[cfg(not(target_vendor = "apple"))]
+        #[cfg_attr(docsrs, doc(cfg(not(target_vendor = "apple"))))]
+        pub const TRACKERR: u32 = sys::NOTE_TRACKERR;
         /// `NOTE_CHILD`: this event is a tracked child's first (output
         /// only; `data` is the parent's pid).
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd"
-        ))]
-        #[cfg_attr(
-            docsrs,
-            doc(cfg(any(
-                target_os = "linux",
-                target_os = "freebsd",
-                target_os = "dragonfly",
-                target_os = "netbsd",
-                target_os = "openbsd"
-            )))
-        )]
-        pub const CHILD: u32 = imp::CHILD;
-
-        #[cfg(target_os = "linux")]
-        mod imp {
-            use crate::sys;
-            pub const FORK: u32 = sys::NOTE_FORK;
-            pub const EXEC: u32 = sys::NOTE_EXEC;
-            pub const TRACK: u32 = sys::NOTE_TRACK;
-            pub const TRACKERR: u32 = sys::NOTE_TRACKERR;
-            pub const CHILD: u32 = sys::NOTE_CHILD;
-        }
-        #[cfg(any(
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_vendor = "apple"
-        ))]
-        mod imp {
-            pub const FORK: u32 = libc::NOTE_FORK;
-            pub const EXEC: u32 = libc::NOTE_EXEC;
-            #[cfg(not(target_vendor = "apple"))]
-            pub const TRACK: u32 = libc::NOTE_TRACK;
-            #[cfg(not(target_vendor = "apple"))]
-            pub const TRACKERR: u32 = libc::NOTE_TRACKERR;
-            #[cfg(not(target_vendor = "apple"))]
-            pub const CHILD: u32 = libc::NOTE_CHILD;
-        }
+        #[cfg(not(target_vendor = "apple"))]
+        #[cfg_attr(docsrs, doc(cfg(not(target_vendor = "apple"))))]
+        pub const CHILD: u32 = sys::NOTE_CHILD;
     }
 
     /// `EVFILT_VNODE` `fflags` (see also [`VnodeEvents`](crate::VnodeEvents)).

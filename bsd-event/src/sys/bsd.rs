@@ -19,6 +19,12 @@ pub(crate) use libc::{
     NOTE_ATTRIB, NOTE_DELETE, NOTE_EXIT, NOTE_EXTEND, NOTE_FFAND, NOTE_FFCOPY, NOTE_FFCTRLMASK, NOTE_FFLAGSMASK,
     NOTE_FFNOP, NOTE_FFOR, NOTE_LINK, NOTE_LOWAT, NOTE_RENAME, NOTE_REVOKE, NOTE_TRIGGER, NOTE_WRITE,
 };
+// The process lifecycle notes (the same numbers on every BSD and Apple).
+// Apple has no NOTE_TRACK, NOTE_TRACKERR or NOTE_CHILD: its
+// filt_procattach answers ENOTSUP to them (xnu bsd/kern/kern_event.c).
+#[cfg(not(target_vendor = "apple"))]
+pub(crate) use libc::{NOTE_CHILD, NOTE_TRACK, NOTE_TRACKERR};
+pub(crate) use libc::{NOTE_EXEC, NOTE_FORK};
 #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_vendor = "apple"))]
 pub(crate) use libc::{NOTE_NSECONDS, NOTE_SECONDS, NOTE_USECONDS};
 
