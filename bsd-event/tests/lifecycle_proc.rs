@@ -692,8 +692,9 @@ fn a_fork_while_another_thread_is_in_the_connector_leaves_the_child_working() {
             if pid == 0 {
                 // The child (glibc makes malloc usable after fork; the
                 // connector is what is under test).
-                // SAFETY: alarm, getpid and _exit take no pointers.
+                // SAFETY: alarm takes no pointers.
                 unsafe { libc::alarm(10) };
+                // SAFETY: getpid takes no arguments.
                 let child = unsafe { libc::getpid() };
                 let code =
                     match Kqueue::new().and_then(|kq| kq.register(&[KEvent::proc(child, note::proc::EXEC).add()])) {
