@@ -45,7 +45,9 @@
 //! A forked child shares the socket's open file with its parent. On first
 //! use in the child the inherited one is closed (without telling the
 //! kernel anything, which would change the parent's socket) and a fresh
-//! one is opened.
+//! one is opened. The lock on the shared state is taken across every fork
+//! (see [`shared`]), so the child never inherits it held by a thread it
+//! does not have.
 
 use super::cn_proc::{self, Event};
 use super::fork;
