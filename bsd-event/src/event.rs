@@ -276,36 +276,29 @@ pub mod note {
         // DragonFly, OpenBSD and Apple have none of them; there the names
         // do not exist (the same bits mean other notes on OpenBSD and
         // Apple).
-        /// `NOTE_OPEN`: the file was opened.
-        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
-        #[cfg_attr(
-            docsrs,
-            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
-        )]
-        pub const OPEN: u32 = sys::NOTE_OPEN;
-        /// `NOTE_CLOSE`: a descriptor of the file opened without write
-        /// access was closed (its last reference).
-        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
-        #[cfg_attr(
-            docsrs,
-            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
-        )]
-        pub const CLOSE: u32 = sys::NOTE_CLOSE;
-        /// `NOTE_CLOSE_WRITE`: a descriptor of the file opened with write
-        /// access was closed (its last reference).
-        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
-        #[cfg_attr(
-            docsrs,
-            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
-        )]
-        pub const CLOSE_WRITE: u32 = sys::NOTE_CLOSE_WRITE;
-        /// `NOTE_READ`: the file was read (for a directory: listed).
-        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
-        #[cfg_attr(
-            docsrs,
-            doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
-        )]
-        pub const READ: u32 = sys::NOTE_READ;
+        macro_rules! access_notes {
+            ($($(#[doc = $doc:literal])* $name:ident = $note:ident;)*) => {$(
+                $(#[doc = $doc])*
+                #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd"))]
+                #[cfg_attr(
+                    docsrs,
+                    doc(cfg(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))
+                )]
+                pub const $name: u32 = sys::$note;
+            )*};
+        }
+        access_notes! {
+            /// `NOTE_OPEN`: the file was opened.
+            OPEN = NOTE_OPEN;
+            /// `NOTE_CLOSE`: a descriptor of the file opened without write
+            /// access was closed (its last reference).
+            CLOSE = NOTE_CLOSE;
+            /// `NOTE_CLOSE_WRITE`: a descriptor of the file opened with
+            /// write access was closed (its last reference).
+            CLOSE_WRITE = NOTE_CLOSE_WRITE;
+            /// `NOTE_READ`: the file was read (for a directory: listed).
+            READ = NOTE_READ;
+        }
     }
 
     /// `EVFILT_READ` / `EVFILT_WRITE` `fflags`.

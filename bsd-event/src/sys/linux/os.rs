@@ -130,28 +130,19 @@ pub(super) struct Stat {
     pub(super) nlink: u64,
 }
 
-#[cfg(target_env = "gnu")]
+/// `fstat` of `fd`. glibc's 32-bit targets have a 32-bit `off_t` and
+/// `ino_t` in `struct stat`, so there the large-file `fstat64` is used (on
+/// 64-bit glibc it is the same call); other C libraries' `stat` is already
+/// 64-bit.
 pub(super) fn fstat(fd: RawFd) -> Result<Stat> {
-    // SAFETY: all-zero is a valid stat64 buffer.
-    let mut st: libc::stat64 = unsafe { core::mem::zeroed() };
-    // SAFETY: `st` is writable; fstat64 reads no memory of ours.
-    check(unsafe { libc::fstat64(fd, &mut st) })?;
-    #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
-    Ok(Stat {
-        dev: st.st_dev as u64,
-        ino: st.st_ino as u64,
-        fmt: st.st_mode & libc::S_IFMT,
-        size: st.st_size as i64,
-        nlink: st.st_nlink as u64,
-    })
-}
-
-#[cfg(not(target_env = "gnu"))]
-pub(super) fn fstat(fd: RawFd) -> Result<Stat> {
+    #[cfg(not(target_env = "gnu"))]
+    use libc::{fstat, stat};
+    #[cfg(target_env = "gnu")]
+    use libc::{fstat64 as fstat, stat64 as stat};
     // SAFETY: all-zero is a valid stat buffer.
-    let mut st: libc::stat = unsafe { core::mem::zeroed() };
+    let mut st: stat = unsafe { core::mem::zeroed() };
     // SAFETY: `st` is writable; fstat reads no memory of ours.
-    check(unsafe { libc::fstat(fd, &mut st) })?;
+    check(unsafe { fstat(fd, &mut st) })?;
     #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
     Ok(Stat {
         dev: st.st_dev as u64,
